@@ -1,0 +1,43 @@
+# Two entry points for a fresh machine: `make site` and `make test`.
+# Everything runs in a local virtual environment that the Makefile creates.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site serve validate test lint schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## site: validate accounts/ and build the site into site/
+site: $(STAMP)
+	$(BIN)/kamgen build
+
+## serve: live preview on http://127.0.0.1:8000
+serve: $(STAMP)
+	$(BIN)/kamgen serve
+
+## validate: check every account file
+validate: $(STAMP)
+	$(BIN)/kamgen validate
+
+## test: lint, type-check and run the whole test suite
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check kamgen tests
+	$(BIN)/ruff format --check kamgen tests
+	$(BIN)/mypy
+
+## schema: regenerate the JSON Schemas that editors use
+schema: $(STAMP)
+	$(BIN)/kamgen schema -o schema/account.schema.json
+	$(BIN)/kamgen schema --settings -o schema/settings.schema.json
+
+clean:
+	rm -rf site .kamgen

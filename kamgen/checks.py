@@ -1,0 +1,279 @@
+"""Semantic checks: what a schema cannot say about a valid-looking file.
+
+Each check is a small function registered with a code. Its docstring is its
+documentation (``kamgen codes`` prints it). A check reads a typed account,
+finds where a problem sits through the document's position tables, and
+reports; it never raises and never changes the data.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from kamgen import codes
+from kamgen.loader import Document, Key
+from kamgen.problems import Level
+from kamgen.schema import Access, Account, CreditRating, Level3, Metric, Settings, Tactic
+
+
+@dataclass
+class Context:
+    """What a check sees: one typed document and the portfolio settings."""
+
+    doc: Document
+    settings: Settings
+    account: Account | None = None
+    checklists: dict[str, set[str]] = field(default_factory=dict)
+
+    def report(self, code: codes.Code, path: Key, message: str, *, at_key: bool = False, level: Level | None = None) -> None:
+        self.doc.problem(self.doc.where(path, at_key=at_key), code, message, level)
+
+    @property
+    def team(self) -> set[str]:
+        return {m.id for m in self.settings.team}
+
+
+Check = Callable[[Context], None]
+ACCOUNT_CHECKS: list[Check] = []
+SETTINGS_CHECKS: list[Check] = []
+
+
+def check(code: str, name: str, *, accounts: bool = True, settings: bool = False) -> Callable[[Check], Check]:
+    """Register a check under a new problem code, documented by its docstring."""
+
+    def register(func: Check) -> Check:
+        codes.define(code, name, func.__doc__ or "")
+        if accounts:
+            ACCOUNT_CHECKS.append(func)
+        if settings:
+            SETTINGS_CHECKS.append(func)
+        return func
+
+    return register
+
+
+def _code(code: str) -> codes.Code:
+    return codes.CODES[code]
+
+
+# ------------------------------------------------------------ references
+
+
+def _stakeholder_refs(a: Account) -> Iterable[tuple[Key, str]]:
+    for i, s in enumerate(a.stakeholders):
+        for j, ref in enumerate(s.reports_to):
+            yield ("stakeholders", i, "reports_to", j), ref
+    for i, r in enumerate(a.relationships):
+        yield ("relationships", i, "from"), r.source
+        yield ("relationships", i, "to"), r.target
+    for i, v in enumerate(a.interests):
+        yield ("interests", i, "holder"), v.holder
+        if v.ally:
+            yield ("interests", i, "ally"), v.ally
+    for i, g in enumerate(a.goals):
+        for j, ref in enumerate(g.owners):
+            yield ("goals", i, "owners", j), ref
+        for j, ref in enumerate(g.source):
+            yield ("goals", i, "source", j), ref
+    for i, act in enumerate(a.actions):
+        for j, ref in enumerate(act.stakeholders):
+            yield ("actions", i, "stakeholders", j), ref
+
+
+def _team_refs(a: Account) -> Iterable[tuple[Key, str]]:
+    yield ("owner",), a.owner
+    for j, ref in enumerate(a.team):
+        yield ("team", j), ref
+    for i, s in enumerate(a.stakeholders):
+        for j, c in enumerate(s.coverage):
+            yield ("stakeholders", i, "coverage", j, "member"), c.member
+    for i, act in enumerate(a.actions):
+        yield ("actions", i, "owner"), act.owner
+    for i, n in enumerate(a.notes):
+        if n.author:
+            yield ("notes", i, "author"), n.author
+
+
+def _unknown(ctx: Context, refs: Iterable[tuple[Key, str]], known: set[str], what: str) -> None:
+    for path, ref in refs:
+        if ref not in known:
+            guess = difflib.get_close_matches(ref, sorted(known), n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            ctx.report(_code("K201"), path, f"unknown {what} '{ref}'{hint}")
+
+
+@check("K201", "unknown-reference")
+def unknown_reference(ctx: Context) -> None:
+    """A reference names an id that does not exist: a stakeholder in
+    reports_to, relationships, interests, goals and actions; a goal in an
+    action; a team member (from the settings) as owner, team, coverage or
+    note author."""
+    a = ctx.account
+    assert a is not None
+    _unknown(ctx, _stakeholder_refs(a), {s.id for s in a.stakeholders}, "stakeholder")
+    _unknown(ctx, _team_refs(a), ctx.team, "team member")
+    goals = {g.id for g in a.goals}
+    _unknown(
+        ctx,
+        ((("actions", i, "goal"), act.goal) for i, act in enumerate(a.actions) if act.goal),
+        goals,
+        "goal",
+    )
+
+
+# ------------------------------------------------------------ identity
+
+
+def _duplicates(ctx: Context, section: Key, ids: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            where = ctx.doc.where((*section, seen[item_id], "id")).line
+            ctx.report(_code("K202"), (*section, i, "id"), f"duplicate id '{item_id}' in {section[-1]} (first at line {where})")
+        else:
+            seen[item_id] = i
+
+
+@check("K202", "duplicate-id", settings=True)
+def duplicate_id(ctx: Context) -> None:
+    """Two items of the same list share an id. Ids must be unique within
+    stakeholders, interests, practices, goals and actions (a relationship is
+    identified by its kind, from and to together), because history and
+    pull-request diffs compare items by id. In the settings: team members,
+    criteria, checklists and their items."""
+    if ctx.account is None:
+        s = ctx.settings
+        _duplicates(ctx, ("team",), [m.id for m in s.team])
+        _duplicates(ctx, ("qualification", "criteria"), [c.id for c in s.qualification.criteria])
+        _duplicates(ctx, ("checklists",), [c.id for c in s.checklists])
+        for i, c in enumerate(s.checklists):
+            _duplicates(ctx, ("checklists", i, "items"), [item.id for item in c.items])
+        return
+    for section in ("stakeholders", "interests", "practices", "goals", "actions"):
+        _duplicates(ctx, (section,), [item.id for item in getattr(ctx.account, section)])
+    seen: set[str] = set()
+    for i, rel in enumerate(ctx.account.relationships):
+        if rel.id in seen:
+            ctx.report(_code("K202"), ("relationships", i), f"duplicate relationship {rel.id}")
+        seen.add(rel.id)
+
+
+@check("K203", "reports-to-cycle")
+def reports_to_cycle(ctx: Context) -> None:
+    """The formal reporting lines go round in a circle (A reports to B, B to
+    A), so no hierarchy can be drawn. Reported once per cycle, at the line
+    that closes it."""
+    a = ctx.account
+    assert a is not None
+    managers = {s.id: [m for m in s.reports_to if m != s.id] for s in a.stakeholders}
+    index = {s.id: i for i, s in enumerate(a.stakeholders)}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        path.append(node)
+        for manager in managers.get(node, []):
+            if manager not in managers:
+                continue
+            if state.get(manager) == 1:
+                cycle = path[path.index(manager) :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    pos = a.stakeholders[index[node]].reports_to.index(manager)
+                    loop = " -> ".join([*cycle, manager])
+                    ctx.report(_code("K203"), ("stakeholders", index[node], "reports_to", pos), f"reports_to forms a cycle: {loop}")
+            elif manager not in state:
+                visit(manager, path)
+        path.pop()
+        state[node] = 2
+
+    for s in a.stakeholders:
+        if s.id not in state:
+            visit(s.id, [])
+
+
+@check("K204", "self-reference")
+def self_reference(ctx: Context) -> None:
+    """A person reports to, influences, allies with or is in conflict with
+    themselves, or is their own ally against their own interest."""
+    a = ctx.account
+    assert a is not None
+    for i, s in enumerate(a.stakeholders):
+        for j, m in enumerate(s.reports_to):
+            if m == s.id:
+                ctx.report(_code("K204"), ("stakeholders", i, "reports_to", j), f"'{s.id}' reports to themselves")
+    for i, r in enumerate(a.relationships):
+        if r.source == r.target:
+            ctx.report(_code("K204"), ("relationships", i, "to"), f"relationship from '{r.source}' to themselves")
+    for i, v in enumerate(a.interests):
+        if v.ally and v.ally == v.holder:
+            ctx.report(_code("K204"), ("interests", i, "ally"), f"the holder '{v.holder}' cannot be their own ally")
+
+
+@check("K205", "unknown-checklist")
+def unknown_checklist(ctx: Context) -> None:
+    """A checklist answer names a checklist or an item that neither the
+    built-in checklists nor the settings define."""
+    a = ctx.account
+    assert a is not None
+    for list_id, answers in a.checklists.items():
+        if list_id not in ctx.checklists:
+            known = ", ".join(sorted(ctx.checklists))
+            ctx.report(_code("K205"), ("checklists", list_id), f"unknown checklist '{list_id}'; known: {known}", at_key=True)
+            continue
+        for item_id in answers:
+            if item_id not in ctx.checklists[list_id]:
+                known = ", ".join(sorted(ctx.checklists[list_id]))
+                ctx.report(
+                    _code("K205"),
+                    ("checklists", list_id, item_id),
+                    f"checklist '{list_id}' has no item '{item_id}'; its items: {known}",
+                    at_key=True,
+                )
+
+
+@check("K206", "tactic-ally")
+def tactic_ally(ctx: Context) -> None:
+    """The whisper tactic works through an ally, so it must name one; an
+    ally named with another tactic is a contradiction."""
+    a = ctx.account
+    assert a is not None
+    for i, v in enumerate(a.interests):
+        if v.tactic is Tactic.WHISPER and not v.ally:
+            ctx.report(_code("K206"), ("interests", i, "tactic"), f"interest '{v.id}': the whisper tactic needs an ally")
+        elif v.ally and v.tactic is not Tactic.WHISPER:
+            ctx.report(
+                _code("K206"),
+                ("interests", i, "ally"),
+                f"interest '{v.id}' names an ally but its tactic is '{v.tactic}', not 'whisper'",
+            )
+
+
+_ORDINAL = {
+    Metric.CREDIT_RATING: CreditRating,
+    Metric.GOAL_ACCESS: Access,
+    Metric.OPENNESS: Level3,
+}
+
+
+@check("K207", "criterion-threshold", accounts=False, settings=True)
+def criterion_threshold(ctx: Context) -> None:
+    """A qualification criterion's threshold does not fit its metric: volume,
+    margin, growth, potential, share of wallet and days to pay take a number;
+    credit rating takes a rating (AAA..D), goal access a level (none, limited,
+    partial, full), openness a level (low, medium, high)."""
+    for i, c in enumerate(ctx.settings.qualification.criteria):
+        levels = _ORDINAL.get(c.metric)
+        if levels is None and not isinstance(c.threshold, float):
+            ctx.report(_code("K207"), ("qualification", "criteria", i, "threshold"), f"criterion '{c.id}': metric '{c.metric}' needs a number")
+        elif levels is not None and str(c.threshold) not in {m.value for m in levels}:
+            allowed = ", ".join(m.value for m in levels)
+            ctx.report(
+                _code("K207"),
+                ("qualification", "criteria", i, "threshold"),
+                f"criterion '{c.id}': metric '{c.metric}' needs one of {allowed}",
+            )

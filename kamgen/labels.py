@@ -1,0 +1,47 @@
+"""Translated labels for everything kamgen writes on a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from kamgen.schema import Language
+
+
+@cache
+def _catalog(language: str) -> dict[str, Any]:
+    text = resources.files("kamgen").joinpath(f"i18n/{language}.yml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Look-ups with English as the fallback, so a missing key never breaks a page."""
+
+    language: Language
+
+    def _get(self, section: str, *keys: str) -> str | None:
+        for lang in (self.language.value, Language.EN.value):
+            node: Any = _catalog(lang).get(section, {})
+            for key in keys:
+                node = node.get(key) if isinstance(node, dict) else None
+            if isinstance(node, str):
+                return node
+        return None
+
+    def label(self, key: str, **values: Any) -> str:
+        text = self._get("label", key)
+        if text is None:
+            return key
+        return text.format(**values) if values else text
+
+    def enum(self, group: str, value: StrEnum | str | None) -> str:
+        if value is None:
+            return self.label("none")
+        return self._get("enum", group, str(value)) or str(value)

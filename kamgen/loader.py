@@ -1,0 +1,278 @@
+"""Discover and parse account and settings files, keeping every position.
+
+The loader composes YAML into nodes (with libyaml when present) and builds
+plain Python values itself, so that it can see what ``yaml.safe_load`` hides:
+duplicate keys, YAML 1.1 implicit types, and where each value was written.
+Nothing here raises on bad input; problems are collected on the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from kamgen import codes
+from kamgen.problems import Level, Problem
+
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+ACCOUNT_SUFFIXES = (".yaml", ".yml", ".md")
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_ID_RE = re.compile(ID_PATTERN)
+# A hostile document can expand exponentially through aliases; stop well
+# past any real account (1,000 accounts x 20 people is far below this).
+MAX_NODES = 200_000
+
+Key = tuple[str | int, ...]
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_TYPE_NAMES = {
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:int": "an integer",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:null": "null (empty)",
+}
+
+
+@dataclass(frozen=True)
+class Pos:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Implicit:
+    """A plain scalar that YAML resolved to a non-text type."""
+
+    text: str
+    type_name: str
+
+
+@dataclass
+class Document:
+    """One parsed file: its data, where each value sits, and its problems."""
+
+    path: str
+    data: Any = None
+    values: dict[Key, Pos] = field(default_factory=dict)
+    keys: dict[Key, Pos] = field(default_factory=dict)
+    implicit: dict[Key, Implicit] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, pos: Pos, code: codes.Code, message: str, level: Level | None = None) -> None:
+        self.problems.append(
+            Problem(self.path, pos.line, pos.col, level or code.level, code.code, message)
+        )
+
+    def where(self, key: Key, *, at_key: bool = False) -> Pos:
+        """The position of a value (or of its key), else of its nearest ancestor."""
+        table = self.keys if at_key else self.values
+        if key in table:
+            return table[key]
+        for n in range(len(key) - 1, -1, -1):
+            if key[:n] in self.values:
+                return self.values[key[:n]]
+        return Pos(1, 1)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.level is Level.ERROR for p in self.problems)
+
+
+class _Builder:
+    """Turns a composed node tree into plain values plus position tables."""
+
+    def __init__(self, doc: Document, line_offset: int, col_offset: int) -> None:
+        self.doc = doc
+        self.line_offset = line_offset
+        self.col_offset = col_offset
+        self.constructor = yaml.SafeLoader("")
+        self.count = 0
+        self.stopped = False
+
+    def pos(self, mark: yaml.Mark) -> Pos:
+        col = mark.column + (self.col_offset if mark.line == 0 else 0)
+        return Pos(mark.line + 1 + self.line_offset, col + 1)
+
+    def build(self, node: yaml.Node, key: Key, active: frozenset[int]) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or id(node) in active:
+            if not self.stopped:
+                self.stopped = True
+                what = "a recursive alias" if id(node) in active else f"over {MAX_NODES:,} values"
+                self.doc.problem(self.pos(node.start_mark), codes.TOO_LARGE, f"document has {what}; stopped reading here")
+            return None
+        self.doc.values[key] = self.pos(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, key, active | {id(node)})
+        if isinstance(node, yaml.SequenceNode):
+            inner = active | {id(node)}
+            return [self.build(item, (*key, i), inner) for i, item in enumerate(node.value)]
+        return self.scalar(node, key)
+
+    def mapping(self, node: yaml.MappingNode, key: Key, active: frozenset[int]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Pos] = {}
+        for key_node, value_node in node.value:
+            name = self.key_text(key_node)
+            where = self.pos(key_node.start_mark)
+            if name in first_seen:
+                self.doc.problem(
+                    where,
+                    codes.DUPLICATE_KEY,
+                    f"duplicate key '{name}' (first at line {first_seen[name].line}); "
+                    "remove or rename one, as only one value can be kept",
+                )
+                continue
+            first_seen[name] = where
+            self.doc.keys[(*key, name)] = where
+            result[name] = self.build(value_node, (*key, name), active)
+        return result
+
+    def key_text(self, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            self.doc.problem(self.pos(node.start_mark), codes.WRONG_TYPE, "a key must be plain text, not a list or mapping")
+            return f"<complex key at line {self.pos(node.start_mark).line}>"
+        if node.tag != _STR_TAG and not node.style and node.tag in _TYPE_NAMES:
+            self.doc.problem(
+                self.pos(node.start_mark),
+                codes.IMPLICIT_TYPE,
+                f"key {node.value!r} is read by YAML as {_TYPE_NAMES[node.tag]}; "
+                f"quote it: '{node.value}'",
+            )
+        return str(node.value)
+
+    def scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value
+        if not node.style and node.tag in _TYPE_NAMES:
+            self.doc.implicit[key] = Implicit(node.value, _TYPE_NAMES[node.tag])
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+            # e.g. 2026-02-30 matches the timestamp pattern but is no date;
+            # keep the text so the schema reports it with its field.
+            return node.value
+
+
+def _position_of(text: str, index: int) -> Pos:
+    line = text.count("\n", 0, index) + 1
+    return Pos(line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def _yaml_error(doc: Document, exc: yaml.YAMLError, source: str, line_offset: int) -> None:
+    mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, yaml.reader.ReaderError):
+        pos = _position_of(source, exc.position)
+        doc.problem(
+            Pos(pos.line + line_offset, pos.col),
+            codes.YAML_SYNTAX,
+            f"character U+{exc.character:04X} is not allowed in YAML",
+        )
+        return
+    if mark is not None:
+        pos = Pos(mark.line + 1 + line_offset, mark.column + 1)
+    else:
+        pos = Pos(1 + line_offset, 1)
+    parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+    message = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
+    doc.problem(pos, codes.YAML_SYNTAX, message)
+
+
+def parse_yaml(doc: Document, source: str, line_offset: int = 0, col_offset: int = 0) -> None:
+    """Compose ``source`` and fill ``doc.data`` and its position tables."""
+    try:
+        node = yaml.compose(source, Loader=Loader)
+    except yaml.YAMLError as exc:
+        _yaml_error(doc, exc, source, line_offset)
+        return
+    if node is None:
+        doc.problem(Pos(1 + line_offset, 1), codes.NOT_A_MAPPING, "the document is empty")
+        return
+    builder = _Builder(doc, line_offset, col_offset)
+    data = builder.build(node, (), frozenset())
+    if not isinstance(data, dict):
+        doc.problem(builder.pos(node.start_mark), codes.NOT_A_MAPPING, "expected a mapping of fields at the top level")
+        return
+    doc.data = data
+
+
+def read_text(doc: Document, path: Path) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        doc.problem(Pos(1, 1), codes.READ_ERROR, f"cannot read file: {exc.strerror or exc}")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        pos = _position_of(good, len(good))
+        doc.problem(pos, codes.ENCODING, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded")
+        return None
+
+
+_FM = frontmatter.YAMLHandler()
+
+
+def parse_markdown(doc: Document, text: str) -> None:
+    """Parse YAML front matter at its true position, and keep the body."""
+    if not _FM.detect(text):
+        doc.problem(Pos(1, 1), codes.FRONT_MATTER, "no YAML front matter: start the file with a '---' line")
+        return
+    opening = _FM.FM_BOUNDARY.search(text)
+    try:
+        fm, body = _FM.split(text)
+    except ValueError:
+        doc.problem(Pos(1, 1), codes.FRONT_MATTER, "front matter is not closed by a second '---' line")
+        return
+    assert opening is not None  # detect() matched
+    start = opening.end()
+    # The boundary pattern may swallow blank lines; count from where the
+    # YAML really starts so that positions match the editor's.
+    start = text.index(fm, start) if fm else start
+    line_offset = text.count("\n", 0, start)
+    col_offset = start - (text.rfind("\n", 0, start) + 1)
+    parse_yaml(doc, fm, line_offset, col_offset)
+    doc.body = body
+    doc.body_line = text.count("\n", 0, len(text) - len(body)) + 1 if body else line_offset + 1
+
+
+def load_file(path: Path, display: str) -> Document:
+    doc = Document(display)
+    text = read_text(doc, path)
+    if text is None:
+        return doc
+    if path.suffix == ".md":
+        parse_markdown(doc, text)
+    else:
+        parse_yaml(doc, text)
+    return doc
+
+
+def account_id(path: Path) -> str:
+    return path.stem
+
+
+def discover(accounts_dir: Path) -> Iterator[Path]:
+    """Account files, in a stable order. Hidden files and README are skipped."""
+    if not accounts_dir.is_dir():
+        return
+    for path in sorted(accounts_dir.iterdir()):
+        if path.name.startswith(".") or path.stem.upper() == "README":
+            continue
+        if path.suffix in ACCOUNT_SUFFIXES:
+            yield path
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(_ID_RE.match(value))

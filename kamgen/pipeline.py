@@ -1,0 +1,145 @@
+"""discover -> parse -> validate -> model: the shared front of every command.
+
+The CLI and the MkDocs adapter both call :func:`load`; neither validates on
+its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kamgen import checks, codes
+from kamgen.loader import Document, Pos, account_id, discover, is_valid_id, load_file
+from kamgen.model import AccountRecord, Portfolio, all_checklists
+from kamgen.problems import Level, Problem, sort_problems
+from kamgen.schema import Account, Settings
+from kamgen.validate import to_model
+
+SETTINGS_FILE = "kamgen.yml"
+ACCOUNTS_DIR = "accounts"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a kamgen project's files are."""
+
+    root: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def accounts_dir(self) -> Path:
+        return self.root / ACCOUNTS_DIR
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def mkdocs_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def work_dir(self) -> Path:
+        """Generated files; git-ignored, never committed."""
+        return self.root / ".kamgen"
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    @classmethod
+    def find(cls, start: Path) -> Project:
+        """The nearest directory at or above ``start`` with a settings file."""
+        start = start.resolve()
+        for candidate in (start, *start.parents):
+            if (candidate / SETTINGS_FILE).is_file():
+                return cls(candidate)
+        return cls(start)
+
+
+@dataclass
+class Result:
+    problems: list[Problem] = field(default_factory=list)
+    portfolio: Portfolio | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.level is Level.ERROR for p in self.problems)
+
+
+def load_settings(project: Project) -> tuple[Settings | None, Document]:
+    path = project.settings_file
+    doc = Document(project.display(path))
+    if not path.is_file():
+        doc.problem(Pos(1, 1), codes.NO_SETTINGS, f"no {SETTINGS_FILE} in {project.root}; create one (see README)")
+        return None, doc
+    doc = load_file(path, doc.path)
+    settings = to_model(doc, Settings)
+    if settings is not None:
+        ctx = checks.Context(doc, settings)
+        for run in checks.SETTINGS_CHECKS:
+            run(ctx)
+    return settings, doc
+
+
+def _account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
+    if not paths:
+        return list(discover(project.accounts_dir))
+    found: list[Path] = []
+    for p in paths:
+        found.extend(discover(p) if p.is_dir() else [p])
+    return found
+
+
+def load_account(project: Project, path: Path, settings: Settings | None) -> tuple[AccountRecord | None, Document]:
+    doc = load_file(path, project.display(path))
+    if not is_valid_id(account_id(path)) or path.suffix not in (".yaml", ".yml", ".md"):
+        doc.problem(Pos(1, 1), codes.FILE_NAME, f"'{path.name}' is not a valid account file name; use a lowercase slug such as acme-corp.yaml")
+    account = to_model(doc, Account)
+    if account is None or settings is None:
+        return None, doc
+    ctx = checks.Context(doc, settings, account, {c.id: {i.id for i in c.items} for c in all_checklists(settings)})
+    for run in checks.ACCOUNT_CHECKS:
+        run(ctx)
+    record = AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line)
+    return record, doc
+
+
+def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
+    """Load and check the settings and the accounts; collect every problem."""
+    settings, settings_doc = load_settings(project)
+    problems = list(settings_doc.problems)
+    records: list[AccountRecord] = []
+    first_file: dict[str, str] = {}
+    files = _account_files(project, paths)
+    if not files:
+        problems.append(
+            Problem(project.display(project.accounts_dir), 1, 1, Level.WARNING, codes.NO_ACCOUNTS.code, "no account files (*.yaml, *.yml, *.md) found")
+        )
+    for path in files:
+        record, doc = load_account(project, path, settings)
+        problems.extend(doc.problems)
+        aid = account_id(path)
+        if aid in first_file:
+            problems.append(
+                Problem(doc.path, 1, 1, Level.ERROR, codes.DUPLICATE_ACCOUNT.code, f"account id '{aid}' is also given by {first_file[aid]}")
+            )
+            continue
+        first_file[aid] = doc.path
+        if record is not None:
+            records.append(record)
+    result = Result(sort_problems(problems))
+    if settings is not None and result.ok:
+        result.portfolio = Portfolio(settings, tuple(records), tuple(all_checklists(settings)))
+    return result

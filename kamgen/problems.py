@@ -1,0 +1,97 @@
+"""Problems are values: every stage returns them, the CLI reports them once.
+
+A problem always reads ``path:line:col: level code message``. Lines and
+columns are 1-based, as editors and GitHub annotations count them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+_LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    level: Level
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.level} {self.code} {self.message}"
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Sort by file, position, then severity, and drop exact duplicates."""
+    unique = set(problems)
+    return sorted(
+        unique, key=lambda p: (p.path, p.line, p.col, _LEVEL_ORDER[p.level], p.code, p.message)
+    )
+
+
+def exit_code(problems: Iterable[Problem], *, strict: bool = False) -> int:
+    """The one place where problems become a process exit status.
+
+    0: clean (or only warnings without ``--strict``), 1: errors,
+    2: warnings under ``--strict``.
+    """
+    levels = {p.level for p in problems}
+    if Level.ERROR in levels:
+        return 1
+    if strict and Level.WARNING in levels:
+        return 2
+    return 0
+
+
+def format_text(problems: list[Problem]) -> str:
+    lines = [str(p) for p in problems]
+    errors = sum(p.level is Level.ERROR for p in problems)
+    warnings = sum(p.level is Level.WARNING for p in problems)
+    if problems:
+        lines.append(f"{errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def format_json(problems: list[Problem]) -> str:
+    return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2) + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problems: list[Problem]) -> str:
+    """GitHub Actions workflow commands, escaped as the runner expects."""
+    kind = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+    out = []
+    for p in problems:
+        props = ",".join(
+            [
+                f"file={_gh_property(p.path)}",
+                f"line={p.line}",
+                f"col={p.col}",
+                f"title={_gh_property(p.code)}",
+            ]
+        )
+        out.append(f"::{kind[p.level]} {props}::{_gh_data(p.message)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}

@@ -1,0 +1,533 @@
+"""The data model's single source of truth.
+
+These pydantic models are at once the validator, the typed objects the rest
+of kamgen works with, and (through ``kamgen schema``) the JSON Schema that
+editors use. Add a field here and it is validated, typed and exported.
+
+Field descriptions are documentation: they appear in the JSON Schema, so an
+editor shows them on hover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from kamgen.loader import ID_PATTERN
+
+# Strict scalars: YAML already typed the value; a string "12" where a number
+# is meant is a mistake to report, not to coerce.
+Text = Annotated[str, Strict(), StringConstraints(min_length=1)]
+Int = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
+Bool = Annotated[bool, Strict()]
+Id = Annotated[str, Strict(), StringConstraints(pattern=ID_PATTERN, max_length=64)]
+Date = dt.date
+
+
+def _period(value: Any) -> Any:
+    # A bare year is natural in YAML (`period: 2025`) and loses nothing.
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200:
+        return str(value)
+    return value
+
+
+Period = Annotated[
+    str,
+    BeforeValidator(_period),
+    Strict(),
+    StringConstraints(pattern=r"^\d{4}(-Q[1-4])?$"),
+    WithJsonSchema(
+        {
+            "type": ["string", "integer"],
+            "pattern": r"^\d{4}(-Q[1-4])?$",
+            "description": "A year (2025) or a quarter (2025-Q3).",
+        }
+    ),
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+# ---------------------------------------------------------------- enums
+
+
+class Visibility(StrEnum):
+    """Who may see an item: everyone, the company, or the account team only."""
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    RESTRICTED = "restricted"
+
+
+class Tier(StrEnum):
+    STRATEGIC = "strategic"
+    KEY = "key"
+    CANDIDATE = "candidate"
+
+
+class Stage(StrEnum):
+    PROSPECT = "prospect"
+    DEVELOPING = "developing"
+    ESTABLISHED = "established"
+    PARTNERSHIP = "partnership"
+    AT_RISK = "at-risk"
+
+
+class BuyingRole(StrEnum):
+    ECONOMIC_BUYER = "economic-buyer"
+    USER_BUYER = "user-buyer"
+    TECHNICAL_BUYER = "technical-buyer"
+    COACH = "coach"
+    CHAMPION = "champion"
+    INFLUENCER = "influencer"
+
+
+class PoliticalStatus(StrEnum):
+    INNER_CIRCLE = "inner-circle"
+    POLITICAL_STRUCTURE = "political-structure"
+    OUTSIDE = "outside"
+
+
+class Level3(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Stance(StrEnum):
+    MENTOR = "mentor"
+    SUPPORTER = "supporter"
+    NEUTRAL = "neutral"
+    NON_SUPPORTER = "non-supporter"
+    ENEMY = "enemy"
+
+
+class Mode(StrEnum):
+    GROWTH = "growth"
+    TROUBLE = "trouble"
+    EVEN_KEEL = "even-keel"
+    OVERCONFIDENT = "overconfident"
+
+
+class CoverageLevel(StrEnum):
+    NONE = "none"
+    BRIEF = "brief"
+    MULTIPLE = "multiple"
+    IN_DEPTH = "in-depth"
+
+
+class RelationshipLevel(StrEnum):
+    VENDOR = "vendor"
+    CREDIBLE_SOURCE = "credible-source"
+    PROBLEM_SOLVER = "problem-solver"
+    TRUSTED_ADVISOR = "trusted-advisor"
+
+
+class RelationKind(StrEnum):
+    INFLUENCES = "influences"
+    ALLIED_WITH = "allied-with"
+    IN_CONFLICT_WITH = "in-conflict-with"
+
+
+class Tactic(StrEnum):
+    GO_AROUND = "go-around"
+    EARN_TRUST = "earn-trust"
+    WHISPER = "whisper"
+    WAIT = "wait"
+    NONE = "none"
+
+
+class InterestStatus(StrEnum):
+    UNADDRESSED = "unaddressed"
+    IN_PROGRESS = "in-progress"
+    DEFUSED = "defused"
+    BLOCKED = "blocked"
+
+
+class GoalKind(StrEnum):
+    GOAL = "goal"
+    PRESSURE = "pressure"
+    INITIATIVE = "initiative"
+    OBSTACLE = "obstacle"
+
+
+class Horizon(StrEnum):
+    NOW = "now"
+    MONTHS_3 = "3-months"
+    MONTHS_6 = "6-months"
+    MONTHS_12 = "12-months"
+    LONG_TERM = "long-term"
+
+
+class GoalStatus(StrEnum):
+    UNCONFIRMED = "unconfirmed"
+    CONFIRMED = "confirmed"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class ActionKind(StrEnum):
+    INFORMATION = "information"
+    DEMO = "demo"
+    PILOT = "pilot"
+    PROPOSAL = "proposal"
+    SENIOR_VISIT = "senior-visit"
+    EVENT = "event"
+    TRAINING = "training"
+    MEETING = "meeting"
+    OTHER = "other"
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Access(StrEnum):
+    NONE = "none"
+    LIMITED = "limited"
+    PARTIAL = "partial"
+    FULL = "full"
+
+
+class CreditRating(StrEnum):
+    AAA = "AAA"
+    AA = "AA"
+    A = "A"
+    BBB = "BBB"
+    BB = "BB"
+    B = "B"
+    CCC = "CCC"
+    CC = "CC"
+    C = "C"
+    D = "D"
+
+
+class Language(StrEnum):
+    EN = "en"
+    ZH_HANT = "zh-Hant"
+
+
+class Metric(StrEnum):
+    VOLUME = "volume"
+    MARGIN = "margin"
+    GROWTH = "growth"
+    POTENTIAL = "potential"
+    SHARE_OF_WALLET = "share-of-wallet"
+    CREDIT_RATING = "credit-rating"
+    DAYS_TO_PAY = "days-to-pay"
+    GOAL_ACCESS = "goal-access"
+    OPENNESS = "openness"
+
+
+class Comparison(StrEnum):
+    AT_LEAST = ">="
+    MORE_THAN = ">"
+    AT_MOST = "<="
+    LESS_THAN = "<"
+
+
+# ---------------------------------------------------------------- account
+
+
+class Purchase(Model):
+    period: Period
+    """The year (2025) or quarter (2025-Q3) the amount covers."""
+    amount: Annotated[Number, Field(ge=0)]
+    """What the customer bought from us in that period, in the account's currency."""
+
+
+class Potential(Model):
+    wallet: Annotated[Number, Field(ge=0)] | None = None
+    """What the customer spends per year on what we sell, from anyone."""
+    competitors: Annotated[Number, Field(ge=0)] | None = None
+    """What the customer buys per year from our competitors."""
+
+
+class Qualification(Model):
+    """The facts a key-account decision rests on (DOMAIN idea 1)."""
+
+    currency: Annotated[str, Strict(), StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    """ISO 4217 code of every amount in this account."""
+    purchases: list[Purchase] = []
+    """Purchase history, one entry per year or quarter."""
+    margin_pct: Number | None = None
+    """Our gross margin on this account, in percent; compared with the portfolio average."""
+    potential: Potential | None = None
+    credit_rating: CreditRating | None = None
+    days_to_pay: Annotated[Int, Field(ge=0)] | None = None
+    """Average days the customer takes to pay an invoice."""
+    goal_access: Access | None = None
+    """How much the customer shares of its current and future business goals."""
+    openness: Level3 | None = None
+    """Openness to new ideas, suggestions and talks about what else we could do."""
+
+
+class Coverage(Model):
+    member: Id
+    """Team member id (from the settings)."""
+    level: CoverageLevel = CoverageLevel.BRIEF
+
+
+class Stakeholder(Model):
+    id: Id
+    """Stable id, unique in the account; used by every reference and in history."""
+    name: Text
+    aliases: list[Text] = []
+    """Other spellings or scripts of the name, for search."""
+    title: Text | None = None
+    department: Text | None = None
+    reports_to: list[Id] = []
+    """Formal managers (stakeholder ids); a person can have several."""
+    role: BuyingRole | None = None
+    """Buying role; leave out when unknown (that is itself a red flag)."""
+    political_status: PoliticalStatus | None = None
+    influence: Level3 | None = None
+    stance: Stance | None = None
+    rating: Annotated[Int, Field(ge=-5, le=5)] | None = None
+    """Miller Heiman support rating from -5 to +5."""
+    mode: Mode | None = None
+    """Receptivity mode."""
+    known_in_person: Bool = False
+    buy_in_required: Bool = False
+    """Must this person buy in for a substantial purchase to happen?"""
+    coverage: list[Coverage] = []
+    """Who on our team covers this person, and how well."""
+    relationship_level: RelationshipLevel | None = None
+    last_contact: Date | None = None
+    left_on: Date | None = None
+    """The date the person left the company."""
+    next_step: Text | None = None
+    """If we do not know them in person: the next step to meet them."""
+    notes: Text | None = None
+    visibility: Visibility = Visibility.INTERNAL
+
+
+class Relationship(Model):
+    """An informal line between two stakeholders. Its id is kind:from:to."""
+
+    kind: RelationKind
+    source: Annotated[Id, Field(alias="from")]
+    target: Annotated[Id, Field(alias="to")]
+    notes: Text | None = None
+    visibility: Visibility = Visibility.INTERNAL
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.source}:{self.target}"
+
+
+class Interest(Model):
+    """A vested interest that our sale threatens, and how we defuse it."""
+
+    id: Id
+    holder: Id
+    """The stakeholder who holds the interest."""
+    interest: Text
+    """What the holder has today, e.g. the current supplier's kickback."""
+    threat: Text
+    """What our sale threatens for the holder."""
+    severity: Level3
+    tactic: Tactic = Tactic.NONE
+    ally: Id | None = None
+    """With the whisper tactic: the stakeholder who puts in a good word."""
+    status: InterestStatus = InterestStatus.UNADDRESSED
+    last_step: Date | None = None
+    """When we last did something about it."""
+    next_step: Text | None = None
+    visibility: Visibility = Visibility.INTERNAL
+
+
+class Practice(Model):
+    """An entrenched practice of the customer and how the plan deals with it."""
+
+    id: Id
+    practice: Text
+    impact: Level3
+    handling: Text | None = None
+    visibility: Visibility = Visibility.INTERNAL
+
+
+class Goal(Model):
+    """A customer business goal card."""
+
+    id: Id
+    statement: Text
+    kind: GoalKind = GoalKind.GOAL
+    horizon: Horizon
+    target: Date | None = None
+    """Target date."""
+    owners: list[Id] = []
+    """Stakeholders who own the goal."""
+    source: list[Id] = []
+    """Stakeholders who told us about it."""
+    status: GoalStatus = GoalStatus.UNCONFIRMED
+    how_we_help: Text | None = None
+    visibility: Visibility = Visibility.INTERNAL
+
+
+class Action(Model):
+    id: Id
+    title: Text
+    kind: ActionKind
+    goal: Id | None = None
+    """The goal this action serves."""
+    stakeholders: list[Id] = []
+    owner: Id
+    """Team member id (from the settings)."""
+    due: Date | None = None
+    status: ActionStatus = ActionStatus.PLANNED
+    effort_hours: Annotated[Number, Field(ge=0)] | None = None
+    horizon: Horizon | None = None
+    """When it pays off; defaults to the horizon of its goal."""
+    reason: Text | None = None
+    """Why, above all for a senior-management visit."""
+    visibility: Visibility = Visibility.INTERNAL
+
+
+class Answer(Model):
+    done: Bool
+    note: Text | None = None
+
+
+class Note(Model):
+    date: Date
+    text: Text
+    author: Id | None = None
+    """Team member id (from the settings)."""
+    visibility: Visibility = Visibility.INTERNAL
+
+
+class Account(Model):
+    """One key account. Its id is the file name."""
+
+    name: Text
+    """The customer's name, in any script."""
+    aliases: list[Text] = []
+    industry: Text | None = None
+    region: Text | None = None
+    owner: Id
+    """Team member id of the account owner."""
+    team: list[Id] = []
+    """Other team members on the account."""
+    tier: Tier
+    stage: Stage | None = None
+    tags: list[Annotated[Text, StringConstraints(max_length=40)]] = []
+    visibility: Visibility = Visibility.INTERNAL
+    why_key: Text | None = None
+    """Why this is (or should be) a key account, in our words."""
+    qualification: Qualification = Qualification()
+    stakeholders: list[Stakeholder] = []
+    relationships: list[Relationship] = []
+    interests: list[Interest] = []
+    practices: list[Practice] = []
+    goals: list[Goal] = []
+    actions: list[Action] = []
+    checklists: dict[Id, dict[Id, Answer]] = {}
+    """Answers by checklist id, then by item id."""
+    notes: list[Note] = []
+    narrative_visibility: Visibility = Visibility.INTERNAL
+    """Who may see the Markdown body of a .md account."""
+
+
+# ---------------------------------------------------------------- settings
+
+
+class Member(Model):
+    id: Id
+    name: Text
+    role: Text | None = None
+    hours_per_month: Annotated[Number, Field(ge=0)] = 0
+    """Hours a month available for key-account work."""
+
+
+class Criterion(Model):
+    id: Id
+    metric: Metric
+    comparison: Comparison = Comparison.AT_LEAST
+    threshold: Number | CreditRating | Access | Level3
+    """A number, or for ordinal metrics a level such as BBB, partial or medium."""
+    weight: Annotated[Number, Field(ge=0)] = 1
+    veto: Bool = False
+    """If not met, the account does not qualify whatever its score."""
+    label: Text | None = None
+
+
+class Rule(Model):
+    min_score: Annotated[Number, Field(ge=0, le=100)] = 60
+    """Minimum weighted score, in percent of all weights."""
+    min_criteria: Annotated[Int, Field(ge=0)] = 3
+    """Minimum number of criteria met."""
+
+
+class QualificationSettings(Model):
+    rule: Rule = Rule()
+    criteria: list[Criterion] = []
+
+
+class Thresholds(Model):
+    min_contacts: Annotated[Int, Field(ge=1)] = 3
+    stale_contact_days: Annotated[Int, Field(ge=1)] = 90
+    stale_step_days: Annotated[Int, Field(ge=1)] = 60
+    """A vested-interest tactic with no step for this long is stale."""
+    action_window_days: Annotated[Int, Field(ge=1)] = 30
+    neglect_days: Annotated[Int, Field(ge=1)] = 60
+
+
+class ChecklistItem(Model):
+    id: Id
+    text: Text
+
+
+class Checklist(Model):
+    id: Id
+    title: Text
+    items: Annotated[list[ChecklistItem], Field(min_length=1)]
+
+
+class Site(Model):
+    title: Text = "Key accounts"
+    repo_url: Text | None = None
+    edit_uri: Text | None = None
+    """Path from repo_url to the repository root's files, e.g. edit/main/."""
+
+
+class Settings(Model):
+    """Portfolio settings, in kamgen.yml at the repository root."""
+
+    language: Language = Language.EN
+    site: Site = Site()
+    team: list[Member] = []
+    average_margin_pct: Number | None = None
+    """Our average gross margin across all customers, in percent."""
+    qualification: QualificationSettings = QualificationSettings()
+    thresholds: Thresholds = Thresholds()
+    checklists: list[Checklist] = []
+    """Custom checklists, beside the built-in ones."""
+
+
+def json_schema(model: type[BaseModel], name: str) -> dict[str, Any]:
+    schema = model.model_json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"kamgen:{name}",
+        **schema,
+    }

@@ -1,0 +1,161 @@
+"""Validate a parsed document against a schema model, reporting at the YAML node.
+
+pydantic reports errors by location path; the loader recorded where each
+path was written. This module joins the two and words each error for the
+person who wrote the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from kamgen import codes
+from kamgen.loader import ID_PATTERN, Document, Key
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _data_path(data: Any, loc: tuple[int | str, ...]) -> Key:
+    """Keep only the loc parts that address data (drop union branch tags)."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif isinstance(current, dict) and isinstance(part, str) and part not in current:
+            # A missing or unknown field keeps its name as the last part.
+            path.append(part)
+            break
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _fields(model: type[BaseModel], data: Any, path: Key) -> list[str]:
+    """Field names allowed at ``path``, for 'did you mean' suggestions."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None or isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        current = _model_in(info.annotation) if info else None
+    if current is None:
+        return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _name(path: Key) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the top level"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"
+
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)",
+}
+
+
+def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any) -> None:
+    kind = err["type"]
+    path = _data_path(data, err["loc"])
+    name = _name(path)
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        field = str(path[-1])
+        allowed = _fields(model, data, path[:-1])
+        guess = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        doc.problem(doc.where(path, at_key=True), codes.UNKNOWN_FIELD, f"unknown field '{field}' in {_name(path[:-1])}{hint}")
+        return
+    if kind == "missing":
+        doc.problem(doc.where(path[:-1]), codes.MISSING_FIELD, f"missing required field '{path[-1]}' in {_name(path[:-1])}")
+        return
+    implicit = doc.implicit.get(path)
+    if implicit is not None and kind in ("string_type", "enum", "literal_error", "string_pattern_mismatch"):
+        if implicit.type_name.startswith("null"):
+            doc.problem(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
+            return
+        doc.problem(
+            doc.where(path),
+            codes.IMPLICIT_TYPE,
+            f"{name}: {implicit.text!r} is read by YAML as {implicit.type_name}, not text; "
+            f"quote it: '{implicit.text}'",
+        )
+        return
+    if kind in ("enum", "literal_error"):
+        expected = err.get("ctx", {}).get("expected", "")
+        doc.problem(doc.where(path), codes.ENUM_VALUE, f"{name}: {value!r} is not allowed; use one of {expected}")
+        return
+    if kind.startswith("date_") or kind.startswith("datetime_"):
+        doc.problem(doc.where(path), codes.INVALID_DATE, f"{name}: {value!r} is not a valid date (YYYY-MM-DD)")
+        return
+    if kind in _TYPE_WORDS:
+        if value is None:
+            doc.problem(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
+            return
+        doc.problem(doc.where(path), codes.WRONG_TYPE, f"{name}: expected {_TYPE_WORDS[kind]}, found {_describe(value)}")
+        return
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == ID_PATTERN:
+        doc.problem(doc.where(path), codes.INVALID_VALUE, f"{name}: {value!r} is not a valid id; use lowercase letters, digits and single hyphens")
+        return
+    doc.problem(doc.where(path), codes.INVALID_VALUE, f"{name}: {_describe(value)} is invalid: {err['msg'][0].lower()}{err['msg'][1:]}")
+
+
+def to_model(doc: Document, model: type[M]) -> M | None:
+    """Validate ``doc.data`` as ``model``; on failure add problems, return None."""
+    if doc.data is None:
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        seen: set[Key] = set()
+        for err in exc.errors(include_url=False):
+            path = _data_path(doc.data, err["loc"])
+            # A union reports each of its branches; one message a place is enough.
+            if path in seen:
+                continue
+            seen.add(path)
+            _problem(doc, model, err, doc.data)
+        return None
