@@ -9,7 +9,6 @@ reports; it never raises and never changes the data.
 from __future__ import annotations
 
 import difflib
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -28,12 +27,28 @@ class Context:
     account: Account | None = None
     checklists: dict[str, set[str]] = field(default_factory=dict)
 
-    def report(self, code: codes.Code, path: Key, message: str, *, at_key: bool = False, level: Level | None = None) -> None:
+    def report(
+        self,
+        code: codes.Code,
+        path: Key,
+        message: str,
+        *,
+        at_key: bool = False,
+        level: Level | None = None,
+    ) -> None:
         self.doc.problem(self.doc.where(path, at_key=at_key), code, message, level)
 
     @property
     def team(self) -> set[str]:
         return {m.id for m in self.settings.team}
+
+    def written_ids(self, section: str) -> set[str]:
+        """Ids as written in the file, including items that failed the schema,
+        so that a reference to a broken item is not also reported as unknown."""
+        items = self.doc.data.get(section) if isinstance(self.doc.data, dict) else None
+        if not isinstance(items, list):
+            return set()
+        return {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
 
 Check = Callable[[Context], None]
@@ -113,9 +128,9 @@ def unknown_reference(ctx: Context) -> None:
     note author."""
     a = ctx.account
     assert a is not None
-    _unknown(ctx, _stakeholder_refs(a), {s.id for s in a.stakeholders}, "stakeholder")
+    _unknown(ctx, _stakeholder_refs(a), ctx.written_ids("stakeholders"), "stakeholder")
     _unknown(ctx, _team_refs(a), ctx.team, "team member")
-    goals = {g.id for g in a.goals}
+    goals = ctx.written_ids("goals")
     _unknown(
         ctx,
         ((("actions", i, "goal"), act.goal) for i, act in enumerate(a.actions) if act.goal),
@@ -132,7 +147,11 @@ def _duplicates(ctx: Context, section: Key, ids: list[str]) -> None:
     for i, item_id in enumerate(ids):
         if item_id in seen:
             where = ctx.doc.where((*section, seen[item_id], "id")).line
-            ctx.report(_code("K202"), (*section, i, "id"), f"duplicate id '{item_id}' in {section[-1]} (first at line {where})")
+            ctx.report(
+                _code("K202"),
+                (*section, i, "id"),
+                f"duplicate id '{item_id}' in {section[-1]} (first at line {where})",
+            )
         else:
             seen[item_id] = i
 
@@ -185,7 +204,11 @@ def reports_to_cycle(ctx: Context) -> None:
                     reported.add(frozenset(cycle))
                     pos = a.stakeholders[index[node]].reports_to.index(manager)
                     loop = " -> ".join([*cycle, manager])
-                    ctx.report(_code("K203"), ("stakeholders", index[node], "reports_to", pos), f"reports_to forms a cycle: {loop}")
+                    ctx.report(
+                        _code("K203"),
+                        ("stakeholders", index[node], "reports_to", pos),
+                        f"reports_to forms a cycle: {loop}",
+                    )
             elif manager not in state:
                 visit(manager, path)
         path.pop()
@@ -205,13 +228,25 @@ def self_reference(ctx: Context) -> None:
     for i, s in enumerate(a.stakeholders):
         for j, m in enumerate(s.reports_to):
             if m == s.id:
-                ctx.report(_code("K204"), ("stakeholders", i, "reports_to", j), f"'{s.id}' reports to themselves")
+                ctx.report(
+                    _code("K204"),
+                    ("stakeholders", i, "reports_to", j),
+                    f"'{s.id}' reports to themselves",
+                )
     for i, r in enumerate(a.relationships):
         if r.source == r.target:
-            ctx.report(_code("K204"), ("relationships", i, "to"), f"relationship from '{r.source}' to themselves")
+            ctx.report(
+                _code("K204"),
+                ("relationships", i, "to"),
+                f"relationship from '{r.source}' to themselves",
+            )
     for i, v in enumerate(a.interests):
         if v.ally and v.ally == v.holder:
-            ctx.report(_code("K204"), ("interests", i, "ally"), f"the holder '{v.holder}' cannot be their own ally")
+            ctx.report(
+                _code("K204"),
+                ("interests", i, "ally"),
+                f"the holder '{v.holder}' cannot be their own ally",
+            )
 
 
 @check("K205", "unknown-checklist")
@@ -223,7 +258,12 @@ def unknown_checklist(ctx: Context) -> None:
     for list_id, answers in a.checklists.items():
         if list_id not in ctx.checklists:
             known = ", ".join(sorted(ctx.checklists))
-            ctx.report(_code("K205"), ("checklists", list_id), f"unknown checklist '{list_id}'; known: {known}", at_key=True)
+            ctx.report(
+                _code("K205"),
+                ("checklists", list_id),
+                f"unknown checklist '{list_id}'; known: {known}",
+                at_key=True,
+            )
             continue
         for item_id in answers:
             if item_id not in ctx.checklists[list_id]:
@@ -244,7 +284,11 @@ def tactic_ally(ctx: Context) -> None:
     assert a is not None
     for i, v in enumerate(a.interests):
         if v.tactic is Tactic.WHISPER and not v.ally:
-            ctx.report(_code("K206"), ("interests", i, "tactic"), f"interest '{v.id}': the whisper tactic needs an ally")
+            ctx.report(
+                _code("K206"),
+                ("interests", i, "tactic"),
+                f"interest '{v.id}': the whisper tactic needs an ally",
+            )
         elif v.ally and v.tactic is not Tactic.WHISPER:
             ctx.report(
                 _code("K206"),
@@ -269,7 +313,11 @@ def criterion_threshold(ctx: Context) -> None:
     for i, c in enumerate(ctx.settings.qualification.criteria):
         levels = _ORDINAL.get(c.metric)
         if levels is None and not isinstance(c.threshold, float):
-            ctx.report(_code("K207"), ("qualification", "criteria", i, "threshold"), f"criterion '{c.id}': metric '{c.metric}' needs a number")
+            ctx.report(
+                _code("K207"),
+                ("qualification", "criteria", i, "threshold"),
+                f"criterion '{c.id}': metric '{c.metric}' needs a number",
+            )
         elif levels is not None and str(c.threshold) not in {m.value for m in levels}:
             allowed = ", ".join(m.value for m in levels)
             ctx.report(

@@ -97,9 +97,13 @@ def _date(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kamgen", description="Key-account playbooks: validate and build the site.")
+    parser = argparse.ArgumentParser(
+        prog="kamgen", description="Key-account playbooks: validate and build the site."
+    )
     parser.add_argument("--version", action="version", version=f"kamgen {__version__}")
-    parser.add_argument("-C", "--root", type=Path, help="project folder (default: the nearest one with kamgen.yml)")
+    parser.add_argument(
+        "-C", "--root", type=Path, help="project folder (default: the nearest one with kamgen.yml)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check account files and settings")
@@ -122,7 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=Visibility.INTERNAL,
         help="highest visibility level to include (default: internal)",
     )
-    p.add_argument("--today", type=_date, default=dt.date.today(), help="the date to compute 'due' and 'overdue' from")
+    p.add_argument(
+        "--today",
+        type=_date,
+        default=dt.date.today(),
+        help="the date to compute 'due' and 'overdue' from",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("codes", help="list every problem code with its meaning")

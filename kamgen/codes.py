@@ -31,10 +31,20 @@ def define(code: str, name: str, doc: str, level: Level = Level.ERROR) -> Code:
 
 
 # Files and YAML
-READ_ERROR = define("K001", "read-error", "The file cannot be read (permissions, a directory, a broken link).")
-ENCODING = define("K002", "encoding", "The file is not valid UTF-8. The position of the first bad byte is given.")
-YAML_SYNTAX = define("K003", "yaml-syntax", "The YAML does not parse. The position is where the parser gave up.")
-FRONT_MATTER = define("K004", "front-matter", "A Markdown account has no YAML front matter between two `---` lines at the top.")
+READ_ERROR = define(
+    "K001", "read-error", "The file cannot be read (permissions, a directory, a broken link)."
+)
+ENCODING = define(
+    "K002", "encoding", "The file is not valid UTF-8. The position of the first bad byte is given."
+)
+YAML_SYNTAX = define(
+    "K003", "yaml-syntax", "The YAML does not parse. The position is where the parser gave up."
+)
+FRONT_MATTER = define(
+    "K004",
+    "front-matter",
+    "A Markdown account has no YAML front matter between two `---` lines at the top.",
+)
 DUPLICATE_KEY = define(
     "K005",
     "duplicate-key",
@@ -54,7 +64,11 @@ FILE_NAME = define(
     "An account's id is its file name, which must be a lowercase slug "
     "(a-z, 0-9 and single hyphens) ending in .yaml, .yml or .md.",
 )
-DUPLICATE_ACCOUNT = define("K008", "duplicate-account", "Two files give the same account id (for example `acme.yaml` and `acme.md`).")
+DUPLICATE_ACCOUNT = define(
+    "K008",
+    "duplicate-account",
+    "Two files give the same account id (for example `acme.yaml` and `acme.md`).",
+)
 NOT_A_MAPPING = define("K009", "not-a-mapping", "The document is empty or is not a mapping of fields.")
 TOO_LARGE = define(
     "K010",
@@ -62,13 +76,34 @@ TOO_LARGE = define(
     "The document expands past the size limit or contains a recursive alias, "
     "as a YAML 'billion laughs' does. Nothing past the limit is read.",
 )
-NO_ACCOUNTS = define("K011", "no-accounts", "No account files were found where accounts were expected.", Level.WARNING)
-NO_SETTINGS = define("K012", "no-settings", "The settings file is missing; kamgen needs it for team ids and thresholds.")
+NO_ACCOUNTS = define(
+    "K011",
+    "no-accounts",
+    "No account files were found where accounts were expected.",
+    Level.WARNING,
+)
+NO_SETTINGS = define(
+    "K012",
+    "no-settings",
+    "The settings file is missing; kamgen needs it for team ids and thresholds.",
+)
 
 # Schema
-UNKNOWN_FIELD = define("K101", "unknown-field", "A field that the schema does not know, usually a typo. A close match is suggested.")
+UNKNOWN_FIELD = define(
+    "K101",
+    "unknown-field",
+    "A field that the schema does not know, usually a typo. A close match is suggested.",
+)
 MISSING_FIELD = define("K102", "missing-field", "A required field is missing or empty.")
-WRONG_TYPE = define("K103", "wrong-type", "A value has the wrong type, for example text where a list or a number is expected.")
+WRONG_TYPE = define(
+    "K103",
+    "wrong-type",
+    "A value has the wrong type, for example text where a list or a number is expected.",
+)
 ENUM_VALUE = define("K104", "enum-value", "A value is not one of the allowed values, which are listed.")
 INVALID_DATE = define("K105", "invalid-date", "A date is not a real calendar date in the form YYYY-MM-DD.")
-INVALID_VALUE = define("K106", "invalid-value", "A value breaks a constraint: an id that is not a slug, a number out of range, an empty list.")
+INVALID_VALUE = define(
+    "K106",
+    "invalid-value",
+    "A value breaks a constraint: an id that is not a slug, a number out of range, an empty list.",
+)

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
+from frontmatter import default_handlers
 
 from kamgen import codes
 from kamgen.problems import Level, Problem
 
-Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ACCOUNT_SUFFIXES = (".yaml", ".yml", ".md")
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -69,9 +69,7 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, pos: Pos, code: codes.Code, message: str, level: Level | None = None) -> None:
-        self.problems.append(
-            Problem(self.path, pos.line, pos.col, level or code.level, code.code, message)
-        )
+        self.problems.append(Problem(self.path, pos.line, pos.col, level or code.level, code.code, message))
 
     def where(self, key: Key, *, at_key: bool = False) -> Pos:
         """The position of a value (or of its key), else of its nearest ancestor."""
@@ -109,7 +107,11 @@ class _Builder:
             if not self.stopped:
                 self.stopped = True
                 what = "a recursive alias" if id(node) in active else f"over {MAX_NODES:,} values"
-                self.doc.problem(self.pos(node.start_mark), codes.TOO_LARGE, f"document has {what}; stopped reading here")
+                self.doc.problem(
+                    self.pos(node.start_mark),
+                    codes.TOO_LARGE,
+                    f"document has {what}; stopped reading here",
+                )
             return None
         self.doc.values[key] = self.pos(node.start_mark)
         if isinstance(node, yaml.MappingNode):
@@ -117,6 +119,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             inner = active | {id(node)}
             return [self.build(item, (*key, i), inner) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node, key)
 
     def mapping(self, node: yaml.MappingNode, key: Key, active: frozenset[int]) -> dict[str, Any]:
@@ -140,14 +143,17 @@ class _Builder:
 
     def key_text(self, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode):
-            self.doc.problem(self.pos(node.start_mark), codes.WRONG_TYPE, "a key must be plain text, not a list or mapping")
+            self.doc.problem(
+                self.pos(node.start_mark),
+                codes.WRONG_TYPE,
+                "a key must be plain text, not a list or mapping",
+            )
             return f"<complex key at line {self.pos(node.start_mark).line}>"
         if node.tag != _STR_TAG and not node.style and node.tag in _TYPE_NAMES:
             self.doc.problem(
                 self.pos(node.start_mark),
                 codes.IMPLICIT_TYPE,
-                f"key {node.value!r} is read by YAML as {_TYPE_NAMES[node.tag]}; "
-                f"quote it: '{node.value}'",
+                f"key {node.value!r} is read by YAML as {_TYPE_NAMES[node.tag]}; quote it: '{node.value}'",
             )
         return str(node.value)
 
@@ -179,10 +185,7 @@ def _yaml_error(doc: Document, exc: yaml.YAMLError, source: str, line_offset: in
             f"character U+{exc.character:04X} is not allowed in YAML",
         )
         return
-    if mark is not None:
-        pos = Pos(mark.line + 1 + line_offset, mark.column + 1)
-    else:
-        pos = Pos(1 + line_offset, 1)
+    pos = Pos(mark.line + 1 + line_offset, mark.column + 1) if mark is not None else Pos(1 + line_offset, 1)
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
     message = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
     doc.problem(pos, codes.YAML_SYNTAX, message)
@@ -201,7 +204,11 @@ def parse_yaml(doc: Document, source: str, line_offset: int = 0, col_offset: int
     builder = _Builder(doc, line_offset, col_offset)
     data = builder.build(node, (), frozenset())
     if not isinstance(data, dict):
-        doc.problem(builder.pos(node.start_mark), codes.NOT_A_MAPPING, "expected a mapping of fields at the top level")
+        doc.problem(
+            builder.pos(node.start_mark),
+            codes.NOT_A_MAPPING,
+            "expected a mapping of fields at the top level",
+        )
         return
     doc.data = data
 
@@ -221,7 +228,7 @@ def read_text(doc: Document, path: Path) -> str | None:
         return None
 
 
-_FM = frontmatter.YAMLHandler()
+_FM = default_handlers.YAMLHandler()
 
 
 def parse_markdown(doc: Document, text: str) -> None:
@@ -243,8 +250,10 @@ def parse_markdown(doc: Document, text: str) -> None:
     line_offset = text.count("\n", 0, start)
     col_offset = start - (text.rfind("\n", 0, start) + 1)
     parse_yaml(doc, fm, line_offset, col_offset)
+    # The body starts on the line after the closing '---'.
+    body = body[2:] if body.startswith("\r\n") else body[1:] if body.startswith("\n") else body
     doc.body = body
-    doc.body_line = text.count("\n", 0, len(text) - len(body)) + 1 if body else line_offset + 1
+    doc.body_line = text.count("\n", 0, len(text) - len(body)) + 1
 
 
 def load_file(path: Path, display: str) -> Document:

@@ -103,7 +103,9 @@ def redact(account: Account, allowed: set[Visibility]) -> Account:
     goal_ids = {g.id for g in goals}
     return account.model_copy(
         update={
-            "stakeholders": [s.model_copy(update={"reports_to": [m for m in s.reports_to if m in ids]}) for s in people],
+            "stakeholders": [
+                s.model_copy(update={"reports_to": [m for m in s.reports_to if m in ids]}) for s in people
+            ],
             "relationships": [
                 r for r in account.relationships if r.visibility in allowed and {r.source, r.target} <= ids
             ],
@@ -114,7 +116,12 @@ def redact(account: Account, allowed: set[Visibility]) -> Account:
             ],
             "practices": [p for p in account.practices if p.visibility in allowed],
             "goals": [
-                g.model_copy(update={"owners": [o for o in g.owners if o in ids], "source": [o for o in g.source if o in ids]})
+                g.model_copy(
+                    update={
+                        "owners": [o for o in g.owners if o in ids],
+                        "source": [o for o in g.source if o in ids],
+                    }
+                )
                 for g in goals
             ],
             "actions": [

@@ -82,7 +82,11 @@ def load_settings(project: Project) -> tuple[Settings | None, Document]:
     path = project.settings_file
     doc = Document(project.display(path))
     if not path.is_file():
-        doc.problem(Pos(1, 1), codes.NO_SETTINGS, f"no {SETTINGS_FILE} in {project.root}; create one (see README)")
+        doc.problem(
+            Pos(1, 1),
+            codes.NO_SETTINGS,
+            f"no {SETTINGS_FILE} in {project.root}; create one (see README)",
+        )
         return None, doc
     doc = load_file(path, doc.path)
     settings = to_model(doc, Settings)
@@ -102,16 +106,26 @@ def _account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]
     return found
 
 
-def load_account(project: Project, path: Path, settings: Settings | None) -> tuple[AccountRecord | None, Document]:
+def load_account(
+    project: Project, path: Path, settings: Settings | None
+) -> tuple[AccountRecord | None, Document]:
     doc = load_file(path, project.display(path))
     if not is_valid_id(account_id(path)) or path.suffix not in (".yaml", ".yml", ".md"):
-        doc.problem(Pos(1, 1), codes.FILE_NAME, f"'{path.name}' is not a valid account file name; use a lowercase slug such as acme-corp.yaml")
-    account = to_model(doc, Account)
+        doc.problem(
+            Pos(1, 1),
+            codes.FILE_NAME,
+            f"'{path.name}' is not a valid account file name; use a lowercase slug such as acme-corp.yaml",
+        )
+    account = to_model(doc, Account, salvage=True)
     if account is None or settings is None:
         return None, doc
-    ctx = checks.Context(doc, settings, account, {c.id: {i.id for i in c.items} for c in all_checklists(settings)})
+    ctx = checks.Context(
+        doc, settings, account, {c.id: {i.id for i in c.items} for c in all_checklists(settings)}
+    )
     for run in checks.ACCOUNT_CHECKS:
         run(ctx)
+    if not doc.ok:
+        return None, doc
     record = AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line)
     return record, doc
 
@@ -125,7 +139,14 @@ def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
     files = _account_files(project, paths)
     if not files:
         problems.append(
-            Problem(project.display(project.accounts_dir), 1, 1, Level.WARNING, codes.NO_ACCOUNTS.code, "no account files (*.yaml, *.yml, *.md) found")
+            Problem(
+                project.display(project.accounts_dir),
+                1,
+                1,
+                Level.WARNING,
+                codes.NO_ACCOUNTS.code,
+                "no account files (*.yaml, *.yml, *.md) found",
+            )
         )
     for path in files:
         record, doc = load_account(project, path, settings)
@@ -133,7 +154,14 @@ def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
         aid = account_id(path)
         if aid in first_file:
             problems.append(
-                Problem(doc.path, 1, 1, Level.ERROR, codes.DUPLICATE_ACCOUNT.code, f"account id '{aid}' is also given by {first_file[aid]}")
+                Problem(
+                    doc.path,
+                    1,
+                    1,
+                    Level.ERROR,
+                    codes.DUPLICATE_ACCOUNT.code,
+                    f"account id '{aid}' is also given by {first_file[aid]}",
+                )
             )
             continue
         first_file[aid] = doc.path

@@ -37,9 +37,7 @@ class Problem:
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Sort by file, position, then severity, and drop exact duplicates."""
     unique = set(problems)
-    return sorted(
-        unique, key=lambda p: (p.path, p.line, p.col, _LEVEL_ORDER[p.level], p.code, p.message)
-    )
+    return sorted(unique, key=lambda p: (p.path, p.line, p.col, _LEVEL_ORDER[p.level], p.code, p.message))
 
 
 def exit_code(problems: Iterable[Problem], *, strict: bool = False) -> int:

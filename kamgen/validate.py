@@ -7,6 +7,7 @@ person who wrote the file.
 
 from __future__ import annotations
 
+import copy as copy_module
 import difflib
 from typing import Any, TypeVar
 
@@ -24,14 +25,14 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> Key:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
+        if isinstance(current, dict) and isinstance(part, str):
+            if part not in current:
+                # A missing or unknown field keeps its name as the last part.
+                path.append(part)
+                break
             current = current[part]
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             current = current[part]
-        elif isinstance(current, dict) and isinstance(part, str) and part not in current:
-            # A missing or unknown field keeps its name as the last part.
-            path.append(part)
-            break
         else:
             continue
         path.append(part)
@@ -107,13 +108,27 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
         allowed = _fields(model, data, path[:-1])
         guess = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        doc.problem(doc.where(path, at_key=True), codes.UNKNOWN_FIELD, f"unknown field '{field}' in {_name(path[:-1])}{hint}")
+        where = f" in {_name(path[:-1])}" if path[:-1] else ""
+        doc.problem(
+            doc.where(path, at_key=True),
+            codes.UNKNOWN_FIELD,
+            f"unknown field '{field}'{where}{hint}",
+        )
         return
     if kind == "missing":
-        doc.problem(doc.where(path[:-1]), codes.MISSING_FIELD, f"missing required field '{path[-1]}' in {_name(path[:-1])}")
+        doc.problem(
+            doc.where(path[:-1]),
+            codes.MISSING_FIELD,
+            f"missing required field '{path[-1]}' in {_name(path[:-1])}",
+        )
         return
     implicit = doc.implicit.get(path)
-    if implicit is not None and kind in ("string_type", "enum", "literal_error", "string_pattern_mismatch"):
+    if implicit is not None and kind in (
+        "string_type",
+        "enum",
+        "literal_error",
+        "string_pattern_mismatch",
+    ):
         if implicit.type_name.startswith("null"):
             doc.problem(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
@@ -126,25 +141,50 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
         return
     if kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
-        doc.problem(doc.where(path), codes.ENUM_VALUE, f"{name}: {value!r} is not allowed; use one of {expected}")
+        doc.problem(
+            doc.where(path),
+            codes.ENUM_VALUE,
+            f"{name}: {value!r} is not allowed; use one of {expected}",
+        )
         return
     if kind.startswith("date_") or kind.startswith("datetime_"):
-        doc.problem(doc.where(path), codes.INVALID_DATE, f"{name}: {value!r} is not a valid date (YYYY-MM-DD)")
+        doc.problem(
+            doc.where(path),
+            codes.INVALID_DATE,
+            f"{name}: {value!r} is not a valid date (YYYY-MM-DD)",
+        )
         return
     if kind in _TYPE_WORDS:
         if value is None:
             doc.problem(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
-        doc.problem(doc.where(path), codes.WRONG_TYPE, f"{name}: expected {_TYPE_WORDS[kind]}, found {_describe(value)}")
+        doc.problem(
+            doc.where(path),
+            codes.WRONG_TYPE,
+            f"{name}: expected {_TYPE_WORDS[kind]}, found {_describe(value)}",
+        )
         return
     if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == ID_PATTERN:
-        doc.problem(doc.where(path), codes.INVALID_VALUE, f"{name}: {value!r} is not a valid id; use lowercase letters, digits and single hyphens")
+        doc.problem(
+            doc.where(path),
+            codes.INVALID_VALUE,
+            f"{name}: {value!r} is not a valid id; use lowercase letters, digits and single hyphens",
+        )
         return
-    doc.problem(doc.where(path), codes.INVALID_VALUE, f"{name}: {_describe(value)} is invalid: {err['msg'][0].lower()}{err['msg'][1:]}")
+    doc.problem(
+        doc.where(path),
+        codes.INVALID_VALUE,
+        f"{name}: {_describe(value)} is invalid: {err['msg'][0].lower()}{err['msg'][1:]}",
+    )
 
 
-def to_model(doc: Document, model: type[M]) -> M | None:
-    """Validate ``doc.data`` as ``model``; on failure add problems, return None."""
+def to_model(doc: Document, model: type[M], *, salvage: bool = False) -> M | None:
+    """Validate ``doc.data`` as ``model``; on failure add problems.
+
+    With ``salvage``, a failed document is validated once more without the
+    optional values that failed, so that later checks can still run on the
+    rest; the problems already reported keep the document from building.
+    """
     if doc.data is None:
         return None
     try:
@@ -158,4 +198,58 @@ def to_model(doc: Document, model: type[M]) -> M | None:
                 continue
             seen.add(path)
             _problem(doc, model, err, doc.data)
-        return None
+        if not salvage:
+            return None
+        cut = {_removable(model, path) for path in seen}
+        if None in cut:
+            return None
+        try:
+            return model.model_validate(_without(doc.data, {c for c in cut if c is not None}))
+        except ValidationError:
+            return None
+
+
+def _field_at(model: type[BaseModel], path: Key) -> Any:
+    """The pydantic FieldInfo for a data path, or None when it is not a field."""
+    current: type[BaseModel] | None = model
+    info = None
+    for part in path:
+        if isinstance(part, int):
+            info = None
+            continue
+        if current is None:
+            return None
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        current = _model_in(info.annotation) if info else None
+    return info
+
+
+def _removable(model: type[BaseModel], path: Key) -> Key | None:
+    """The smallest part of the data that can go so that ``path``'s error goes.
+
+    An optional field, an unknown field or a list element can go; a required
+    field takes its list item with it. None: nothing can go (top level).
+    """
+    info = _field_at(model, path)
+    if not path or isinstance(path[-1], int) or info is None or not info.is_required():
+        return path or None
+    for n in range(len(path) - 1, 0, -1):
+        if isinstance(path[n - 1], int):
+            return path[:n]
+    return None
+
+
+def _without(data: Any, paths: set[Key]) -> Any:
+    """A copy of ``data`` without the values at ``paths``; list items go last-first."""
+    result = copy_module.deepcopy(data)
+    for path in sorted(paths, key=lambda p: (len(p), p), reverse=True):
+        parent = result
+        for part in path[:-1]:
+            parent = parent[part]
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
+        elif isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent):
+            del parent[path[-1]]
+    return result

@@ -1,0 +1,174 @@
+"""Each semantic check (K2xx): input that triggers it, at the exact place,
+and input that does not. Cases run as .yaml and as .md front matter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from kamgen import checks, codes
+from kamgen.pipeline import Project, load
+from kamgen.problems import Problem
+from tests.conftest import MINIMAL, SETTINGS, positions
+
+PEOPLE = """\
+stakeholders:
+  - {id: ann, name: Ann}
+  - {id: bob, name: Bob, reports_to: [ann]}
+"""
+
+# Expected problems as (line, token, code): the column is where the token
+# starts on that line of the YAML, so each case reads like the file it tests.
+CASES: dict[str, tuple[str, list[tuple[int, str, str]]]] = {
+    "K201-reports-to": (
+        MINIMAL + PEOPLE + "  - {id: cy, name: Cy, reports_to: [ann, zed]}\n",
+        [(7, "zed", "K201")],
+    ),
+    "K201-relationship": (
+        MINIMAL + PEOPLE + "relationships:\n  - {kind: influences, from: ann, to: bobb}\n",
+        [(8, "bobb", "K201")],
+    ),
+    "K201-interest-holder": (
+        MINIMAL + PEOPLE + "interests:\n  - {id: i, holder: carl, interest: x, threat: y, severity: low}\n",
+        [(8, "carl", "K201")],
+    ),
+    "K201-goal-owner": (
+        MINIMAL + PEOPLE + "goals:\n  - {id: g, statement: s, horizon: now, owners: [ann, nobody]}\n",
+        [(8, "nobody", "K201")],
+    ),
+    "K201-action-goal-and-owner": (
+        MINIMAL + "actions:\n  - {id: a, title: t, kind: demo, goal: nope, owner: li-wie}\n",
+        [(5, "nope", "K201"), (5, "li-wie", "K201")],
+    ),
+    "K201-account-owner": ("name: Acme\nowner: lee\ntier: key\n", [(2, "lee", "K201")]),
+    "K201-coverage": (
+        MINIMAL + "stakeholders:\n  - id: ann\n    name: Ann\n    coverage: [{member: bo}]\n",
+        [(7, "bo}", "K201")],
+    ),
+    "K202-stakeholder": (MINIMAL + PEOPLE + "  - {id: ann, name: Ann Two}\n", [(7, "ann", "K202")]),
+    "K202-relationship": (
+        MINIMAL + PEOPLE + "relationships:\n  - {kind: influences, from: ann, to: bob}\n"
+        "  - {kind: influences, from: ann, to: bob}\n",
+        [(9, "{kind", "K202")],
+    ),
+    "K203-cycle": (
+        MINIMAL + "stakeholders:\n  - {id: ann, name: Ann, reports_to: [cy]}\n"
+        "  - {id: bob, name: Bob, reports_to: [ann]}\n  - {id: cy, name: Cy, reports_to: [bob]}\n",
+        [(6, "ann]", "K203")],
+    ),
+    "K204-self-report": (
+        MINIMAL + "stakeholders:\n  - {id: ann, name: Ann, reports_to: [ann]}\n",
+        [(5, "ann]", "K204")],
+    ),
+    "K204-self-relationship": (
+        MINIMAL + PEOPLE + "relationships:\n  - {kind: allied-with, from: ann, to: ann}\n",
+        [(8, "ann}", "K204")],
+    ),
+    "K205-checklist": (
+        MINIMAL + "checklists:\n  buyin:\n    identified: {done: true}\n",
+        [(5, "buyin", "K205")],
+    ),
+    "K205-item": (
+        MINIMAL + "checklists:\n  buy-in:\n    identifed: {done: true}\n",
+        [(6, "identifed", "K205")],
+    ),
+    "K206-whisper-without-ally": (
+        MINIMAL
+        + PEOPLE
+        + "interests:\n  - {id: i, holder: ann, interest: x, threat: y, severity: low, tactic: whisper}\n",
+        [(8, "whisper", "K206")],
+    ),
+    "K206-ally-without-whisper": (
+        MINIMAL
+        + PEOPLE
+        + "interests:\n  - {id: i, holder: ann, interest: x, threat: y, severity: low, ally: bob}\n",
+        [(8, "bob}", "K206")],
+    ),
+}
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".md"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_check_reports_at_exact_position(
+    case: str, suffix: str, check_account: Callable[..., list[Problem]]
+) -> None:
+    text, expected = CASES[case]
+    lines = text.splitlines()
+    shift = 1 if suffix == ".md" else 0
+    want = [(ln + shift, lines[ln - 1].index(token) + 1, code) for ln, token, code in expected]
+    assert positions(check_account(text, suffix=suffix)) == want
+
+
+CLEAN = (
+    MINIMAL
+    + PEOPLE
+    + """\
+  - {id: cy, name: Cy, reports_to: [ann, bob], coverage: [{member: anna, level: in-depth}]}
+relationships:
+  - {kind: influences, from: ann, to: bob}
+  - {kind: allied-with, from: ann, to: bob}
+interests:
+  - {id: i, holder: bob, interest: x, threat: y, severity: low, tactic: whisper, ally: ann}
+goals:
+  - {id: g, statement: s, horizon: now, owners: [ann], source: [bob]}
+actions:
+  - {id: a, title: t, kind: demo, goal: g, owner: anna, stakeholders: [cy]}
+checklists:
+  buy-in:
+    identified: {done: true}
+  review:
+    shared: {done: false, note: next quarter}
+"""
+)
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".md"])
+def test_clean_account_passes_every_check(suffix: str, check_account: Callable[..., list[Problem]]) -> None:
+    assert check_account(CLEAN, suffix=suffix) == []
+
+
+def test_unknown_reference_suggests_a_close_id(check_account: Callable[..., list[Problem]]) -> None:
+    problems = check_account(MINIMAL + PEOPLE + "  - {id: cy, name: Cy, reports_to: [bbo]}\n")
+    assert problems[0].message == "unknown stakeholder 'bbo'; did you mean 'bob'?"
+
+
+def test_cycle_message_names_the_loop(check_account: Callable[..., list[Problem]]) -> None:
+    text = (
+        MINIMAL
+        + "stakeholders:\n  - {id: a, name: A, reports_to: [b]}\n  - {id: b, name: B, reports_to: [a]}\n"
+    )
+    problems = check_account(text)
+    assert positions(problems) == [(6, 35, "K203")]
+    assert problems[0].message == "reports_to forms a cycle: a -> b -> a"
+
+
+def _settings_problems(project: Project, text: str) -> list[Problem]:
+    project.settings_file.write_text(text, encoding="utf-8")
+    (project.accounts_dir / "acme.yaml").write_text(MINIMAL, encoding="utf-8")
+    return load(project).problems
+
+
+def test_duplicate_team_member_in_settings(project: Project) -> None:
+    line = "  - {id: extra, title: X, items: [{id: a, text: A}, {id: a, text: B}]}"
+    problems = _settings_problems(project, SETTINGS + line + "\n")
+    col = line.index("a, text: B") + 1
+    assert [(p.path, p.line, p.col, p.code) for p in problems] == [("kamgen.yml", 10, col, "K202")]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "col"),
+    [
+        ("{id: c, metric: volume, threshold: BBB}", 42),
+        ("{id: c, metric: credit-rating, threshold: 5}", 49),
+    ],
+)
+def test_criterion_threshold_must_fit_metric(project: Project, criterion: str, col: int) -> None:
+    problems = _settings_problems(project, SETTINGS + f"qualification:\n  criteria:\n    - {criterion}\n")
+    assert [(p.line, p.col, p.code) for p in problems] == [(12, col, "K207")]
+
+
+def test_every_check_is_documented() -> None:
+    for func in checks.ACCOUNT_CHECKS + checks.SETTINGS_CHECKS:
+        assert func.__doc__ and len(func.__doc__.split()) > 8, func.__name__
+    assert all(code.doc for code in codes.CODES.values())

@@ -1,0 +1,131 @@
+"""The command line as CI meets it: output formats, golden listings, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kamgen.problems import Level, Problem, exit_code, format_github
+from tests.conftest import MINIMAL, ROOT
+
+BROKEN = ROOT / "tests" / "fixtures" / "broken"
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def kamgen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kamgen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+
+
+def assert_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("KAMGEN_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"{name} differs; rerun with KAMGEN_UPDATE_GOLDEN=1 to accept"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "golden"),
+    [("text", "broken.txt"), ("github", "broken.github"), ("json", "broken.json")],
+)
+def test_broken_fixture_listing(fmt: str, golden: str) -> None:
+    result = kamgen("-C", str(BROKEN), "validate", "--format", fmt)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert_golden(golden, result.stdout)
+
+
+def test_every_line_reads_path_line_col_level_code_message() -> None:
+    result = kamgen("-C", str(BROKEN), "validate")
+    lines = result.stdout.splitlines()[:-1]
+    assert len(lines) >= 10
+    for line in lines:
+        path, ln, col, rest = line.split(":", 3)
+        level, code, message = rest.strip().split(" ", 2)
+        assert Path(BROKEN / path).exists() and int(ln) >= 1 and int(col) >= 1
+        assert level in ("error", "warning") and code[0] == "K" and message
+
+
+def test_samples_are_clean() -> None:
+    result = kamgen("validate")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ""
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    (tmp_path / "kamgen.yml").write_text("team: [{id: li-wei, name: Li}]\n", encoding="utf-8")
+    (tmp_path / "accounts").mkdir()
+    assert kamgen("validate", cwd=tmp_path).returncode == 0  # only a warning: no accounts
+    assert kamgen("validate", "--strict", cwd=tmp_path).returncode == 2
+    (tmp_path / "accounts" / "acme.yaml").write_text(MINIMAL + "tier: key\n", encoding="utf-8")
+    assert kamgen("validate", "--strict", cwd=tmp_path).returncode == 1
+
+
+def test_validate_named_files_only(tmp_path: Path) -> None:
+    (tmp_path / "kamgen.yml").write_text("team: [{id: li-wei, name: Li}]\n", encoding="utf-8")
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "good.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "accounts" / "bad.yaml").write_text("name: x\n", encoding="utf-8")
+    assert kamgen("validate", "accounts/good.yaml", cwd=tmp_path).returncode == 0
+    assert kamgen("validate", cwd=tmp_path).returncode == 1
+
+
+def test_found_from_a_subdirectory() -> None:
+    result = kamgen("validate", cwd=ROOT / "accounts")
+    assert result.returncode == 0
+
+
+def test_json_format_is_machine_readable() -> None:
+    data = json.loads(kamgen("-C", str(BROKEN), "validate", "--format", "json").stdout)
+    assert {"path", "line", "col", "level", "code", "message"} == set(data[0])
+
+
+def test_github_escaping() -> None:
+    problem = Problem("a,b:c.yaml", 3, 4, Level.WARNING, "K1", "50% done\nnext: line")
+    assert format_github([problem]) == (
+        "::warning file=a%2Cb%3Ac.yaml,line=3,col=4,title=K1::50%25 done%0Anext: line\n"
+    )
+
+
+def test_exit_code_mapping() -> None:
+    warn = Problem("a", 1, 1, Level.WARNING, "K1", "w")
+    err = Problem("a", 1, 1, Level.ERROR, "K1", "e")
+    assert exit_code([]) == 0
+    assert exit_code([warn]) == 0
+    assert exit_code([warn], strict=True) == 2
+    assert exit_code([warn, err], strict=True) == 1
+
+
+def test_codes_command_lists_every_code() -> None:
+    out = kamgen("codes").stdout
+    for code in ("K001", "K005", "K006", "K101", "K106", "K201", "K203", "K207"):
+        assert f"\n{code} " in "\n" + out
+
+
+def test_schema_command_writes_file(tmp_path: Path) -> None:
+    target = tmp_path / "s.json"
+    assert kamgen("schema", "-o", str(target)).returncode == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["title"] == "Account"
+
+
+def test_checks_still_run_when_an_optional_field_fails(tmp_path: Path) -> None:
+    (tmp_path / "kamgen.yml").write_text("team: [{id: li-wei, name: Li}]\n", encoding="utf-8")
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "acme.yaml").write_text(
+        MINIMAL + "industry: [x]\nteam: [nobody]\n", encoding="utf-8"
+    )
+    codes = [line.split()[2] for line in kamgen("validate", cwd=tmp_path).stdout.splitlines()[:-1]]
+    assert codes == ["K103", "K201"]
