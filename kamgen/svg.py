@@ -1,0 +1,59 @@
+"""Small primitives shared by kamgen's SVG drawings: text width and elements.
+
+Drawings are laid out in Python at build time, so labels must be measured
+without a browser. Width is estimated per character: East Asian wide and
+full-width characters (CJK) count double. The estimate errs wide, so that a
+label always fits the box drawn for it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from kamgen.escape import xml
+
+# Average advance of a Latin character as a share of the font size, for the
+# sans-serif fonts Material uses; a little above the true ~0.55 to err wide.
+LATIN_EM = 0.62
+WIDE_EM = 1.05
+
+
+def char_units(ch: str) -> float:
+    """Width of one character in ems."""
+    if unicodedata.combining(ch):
+        return 0.0
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return WIDE_EM
+    return LATIN_EM
+
+
+def text_width(text: str, font_size: float) -> float:
+    """Estimated rendered width of ``text`` in pixels."""
+    return sum(char_units(ch) for ch in text) * font_size
+
+
+def fit(text: str, font_size: float, max_width: float) -> str:
+    """``text`` shortened with an ellipsis so that it fits ``max_width``.
+
+    The full text stays available in the element's <title>.
+    """
+    if text_width(text, font_size) <= max_width:
+        return text
+    out = ""
+    for ch in text:
+        if text_width(out + ch + "…", font_size) > max_width:
+            break
+        out += ch
+    return out + "…"
+
+
+def attrs(**values: object) -> str:
+    """Attributes for an SVG element, escaped; trailing _ in names is dropped,
+    and other underscores become hyphens (stroke_width -> stroke-width)."""
+    parts = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        key = name.rstrip("_").replace("_", "-")
+        parts.append(f'{key}="{xml(value)}"')
+    return " ".join(parts)
