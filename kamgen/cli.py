@@ -55,37 +55,39 @@ def cmd_codes(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
-    from kamgen.render import render_site
+    from kamgen.render import render_project
     from kamgen.site import BuildError, build_site
 
     started = time.perf_counter()
     result = load(project)
-    if not result.ok or result.portfolio is None:
-        _report(result, "text")
-        _say("not building: fix the errors above (the previous site/ is unchanged)")
-        return exit_code(result.problems)
     _report(result, "text")
+    if not result.ok or result.portfolio is None:
+        _say("not building: fix the errors above (the previous site is unchanged)")
+        return exit_code(result.problems)
     portfolio = result.portfolio
     _say(f"validated {len(portfolio.accounts)} account(s)")
-    settings = portfolio.settings
-    edit_base = None
-    if settings.site.repo_url and settings.site.edit_uri:
-        edit_base = f"{settings.site.repo_url.rstrip('/')}/{settings.site.edit_uri.strip('/')}"
-    pages = render_site(
-        portfolio,
-        project.templates_dir,
-        today=args.today,
-        edit_base=edit_base,
-        visibility=args.visibility,
-    )
-    _say(f"rendered {len(pages)} page(s); building the site with MkDocs")
+    site = render_project(project, portfolio, today=args.today, visibility=args.visibility)
+    _say(f"rendered {len(site.pages)} page(s); building the site with MkDocs")
     site_dir = Path(args.site_dir) if args.site_dir else project.root / "site"
     try:
-        build_site(project, settings, pages, site_dir)
+        build_site(project, portfolio.settings, site.pages, site.nav, site_dir)
     except BuildError as exc:
         _say(f"MkDocs build failed: {exc} (the previous site is unchanged)")
         return 1
     _say(f"built {site_dir} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, project: Project) -> int:
+    from kamgen.site import serve
+
+    result = load(project)
+    _report(result, "text")
+    if result.portfolio is None:
+        _say("fix the errors above first; the preview starts from a valid portfolio")
+        return exit_code(result.problems)
+    _say(f"serving on http://{args.dev_addr}/ ; edits to accounts, templates, docs or settings reload it")
+    serve(project, result.portfolio.settings, args.dev_addr)
     return 0
 
 
@@ -133,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the date to compute 'due' and 'overdue' from",
     )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="live preview: re-render and reload on every change")
+    p.add_argument(
+        "-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT to serve on (default 127.0.0.1:8000)"
+    )
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("codes", help="list every problem code with its meaning")
     p.set_defaults(func=cmd_codes)

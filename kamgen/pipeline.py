@@ -14,7 +14,7 @@ from kamgen import checks, codes
 from kamgen.loader import Document, Pos, account_id, discover, is_valid_id, load_file
 from kamgen.model import AccountRecord, Portfolio, all_checklists
 from kamgen.problems import Level, Problem, sort_problems
-from kamgen.schema import Account, Settings
+from kamgen.schema import Account, Language, Settings
 from kamgen.validate import to_model
 
 SETTINGS_FILE = "kamgen.yml"
@@ -51,6 +51,17 @@ class Project:
     def work_dir(self) -> Path:
         """Generated files; git-ignored, never committed."""
         return self.root / ".kamgen"
+
+    def method_pages(self, language: Language) -> list[str]:
+        """Hand-written method pages for a site language, relative to docs/.
+
+        English pages live in docs/method/, others in docs/<language>/method/.
+        """
+        base = self.docs_dir / (language.value if language is not Language.EN else "") / "method"
+        if not base.is_dir():
+            return []
+        pages = sorted(base.glob("*.md"), key=lambda p: (p.name != "index.md", p.name))
+        return [p.relative_to(self.docs_dir).as_posix() for p in pages]
 
     def display(self, path: Path) -> str:
         try:

@@ -1,33 +1,64 @@
 """Render the portfolio into Markdown pages through overridable Jinja2 templates.
 
-The output is engine-neutral: a list of pages (path, Markdown) that any
-static-site engine can build. Templates only place values; anything
-computed comes from the model or from analytics. Every ``{{ value }}`` is
-escaped (see :mod:`kamgen.escape`); only Markup made by kamgen itself, such
-as its SVG, passes through as is.
+The output is engine-neutral: pages (path, Markdown) plus a navigation tree
+that any static-site engine can build. Templates only place values; anything
+computed comes from :mod:`kamgen.analytics` or the drawings. Every
+``{{ value }}`` is escaped (see :mod:`kamgen.escape`); only Markup made by
+kamgen itself, such as its SVG, passes through as is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from markupsafe import Markup
 
-from kamgen import escape
+from kamgen import analytics, escape
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
-from kamgen.schema import Visibility
+from kamgen.narrative import render_narrative
+from kamgen.pipeline import Project
+from kamgen.relmap import render_map
+from kamgen.schema import Settings, Visibility
+from kamgen.timeline import render_timeline
 
 
 @dataclass(frozen=True)
 class Page:
     path: str  # relative to the docs root, forward slashes, ends in .md
     content: str
+
+
+def with_title(title: str, body: str) -> str:
+    """Markdown with the page title in front matter, HTML-escaped.
+
+    Site engines derive a page title from the first heading and decode its
+    character references on the way (MkDocs into <title>, where
+    ``</title><script>`` would then run). An explicit, escaped title is
+    used as is, so the title stays text wherever the theme puts it.
+    """
+    return f"---\ntitle: {json.dumps(str(markupsafe.escape(title)), ensure_ascii=False)}\n---\n\n{body}"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    path: str | None = None
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Site:
+    pages: list[Page]
+    nav: list[NavItem] = field(default_factory=list)
 
 
 def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
@@ -51,11 +82,26 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.filters["block"] = escape.md_block
     env.filters["people"] = _people_links
     env.filters["iso"] = _iso
+    env.filters["num"] = _num
+    env.globals["tag_slug"] = analytics.tag_slug
+    env.globals["link"] = _link
     return env
+
+
+def _link(*parts: str) -> Markup:
+    """A relative URL from kamgen-made parts (ids are validated slugs),
+    percent-encoded and exempt from Markdown escaping."""
+    return Markup(urllib.parse.quote("".join(parts), safe="/#.-_:~"))
 
 
 def _iso(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def _people_links(ids: Iterable[str], record: AccountRecord) -> Markup:
@@ -64,12 +110,99 @@ def _people_links(ids: Iterable[str], record: AccountRecord) -> Markup:
     for pid in ids:
         person = record.people.get(pid)
         name = person.name if person else pid
-        parts.append(Markup('<a href="#person-{}">{}</a>').format(pid, escape.md(name)))
+        parts.append(Markup('<a href="{}">{}</a>').format(_link("#person-", pid), escape.md(name)))
     return Markup(", ").join(parts)
 
 
 def account_page_path(account_id: str) -> str:
     return f"accounts/{account_id}.md"
+
+
+@dataclass
+class Renderer:
+    portfolio: Portfolio
+    env: jinja2.Environment
+    labels: Labels
+    today: dt.date
+    edit_base: str | None
+
+    def common(self) -> dict[str, Any]:
+        return {
+            "portfolio": self.portfolio,
+            "settings": self.portfolio.settings,
+            "team": {m.id: m for m in self.portfolio.settings.team},
+            "today": self.today,
+        }
+
+    def page(self, path: str, template: str, title: str, **values: Any) -> Page:
+        body = self.env.get_template(template).render(**self.common(), **values)
+        return Page(path, with_title(title, body))
+
+    def account(self, record: AccountRecord) -> Page:
+        team_names = {m.id: m.name for m in self.portfolio.settings.team}
+        return self.page(
+            account_page_path(record.id),
+            "account.md.j2",
+            record.data.name,
+            record=record,
+            account=record.data,
+            edit_url=_link(self.edit_base.rstrip("/"), "/", record.path) if self.edit_base else None,
+            relmap=render_map(record.data, self.labels, team_names),
+            timeline=render_timeline(record.data, self.labels, self.today),
+            checklists=analytics.checklists(record, self.portfolio.checklists),
+            buy_in=analytics.buy_in(record),
+            overdue_goals={g.id for g in record.data.goals if analytics.is_overdue_goal(g, self.today)},
+            overdue_actions={a.id for a in record.data.actions if analytics.is_overdue_action(a, self.today)},
+            narrative=render_narrative(record.body) if record.body.strip() else None,
+        )
+
+    def portfolio_pages(self) -> list[Page]:
+        p = self.portfolio
+        label = self.labels.label
+        window = p.settings.thresholds.action_window_days
+        pages = [
+            self.page(
+                "index.md",
+                "home.md.j2",
+                p.settings.site.title,
+                tiers=analytics.tier_counts(p),
+                goals_due=analytics.goals_due(p, self.today),
+                actions_due=analytics.actions_due(p, self.today, window),
+                visits=analytics.senior_visits(p, self.today),
+            ),
+            self.page(
+                "accounts/index.md",
+                "accounts.md.j2",
+                label("accounts"),
+                tiers=analytics.by_tier(p),
+                regions=analytics.by_region(p, self.labels.label("none")),
+                owners=analytics.by_owner(p),
+            ),
+        ]
+        owners = analytics.by_owner(p)
+        pages.append(self.page("owners/index.md", "owners.md.j2", label("owners_page"), owners=owners))
+        pages += [self.page(f"owners/{g.key}.md", "owner.md.j2", g.label, group=g) for g in owners]
+        tags = analytics.by_tag(p)
+        pages.append(self.page("tags/index.md", "tags.md.j2", label("tags_page"), tags=tags))
+        pages += [
+            self.page(f"tags/{g.key}.md", "tag.md.j2", f"{label('tags_page')}: {g.label}", group=g)
+            for g in tags
+        ]
+        return pages
+
+    def nav(self, method_pages: list[str]) -> list[NavItem]:
+        """Section pages only: no page lists every account, so a page's size
+        does not grow with the portfolio."""
+        label = self.labels.label
+        nav = [
+            NavItem(label("home"), "index.md"),
+            NavItem(label("accounts"), "accounts/index.md"),
+            NavItem(label("owners_page"), "owners/index.md"),
+            NavItem(label("tags_page"), "tags/index.md"),
+        ]
+        if method_pages:
+            nav.append(NavItem(label("method"), None, tuple(NavItem("", path) for path in method_pages)))
+        return nav
 
 
 def render_site(
@@ -79,20 +212,33 @@ def render_site(
     today: dt.date,
     edit_base: str | None = None,
     visibility: Visibility = Visibility.INTERNAL,
-) -> list[Page]:
+    method_pages: list[str] | None = None,
+) -> Site:
     """Every generated page of the site, for readers cleared to ``visibility``."""
     visible = portfolio.visible(visibility)
     labels = Labels(visible.settings.language)
-    env = make_env(templates_dir, labels)
-    common: dict[str, Any] = {"portfolio": visible, "settings": visible.settings, "today": today}
-    pages = [Page("index.md", env.get_template("index.md.j2").render(**common))]
-    account_tpl = env.get_template("account.md.j2")
-    for record in visible.accounts:
-        edit_url = f"{edit_base.rstrip('/')}/{record.path}" if edit_base else None
-        pages.append(
-            Page(
-                account_page_path(record.id),
-                account_tpl.render(**common, record=record, account=record.data, edit_url=edit_url),
-            )
-        )
-    return pages
+    renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base)
+    pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
+    return Site(pages, renderer.nav(method_pages or []))
+
+
+def edit_base(settings: Settings) -> str | None:
+    """Where 'edit this account' links point: repo_url + edit_uri + file path."""
+    if not (settings.site.repo_url and settings.site.edit_uri):
+        return None
+    return f"{settings.site.repo_url.rstrip('/')}/{settings.site.edit_uri.strip('/')}"
+
+
+def render_project(
+    project: Project, portfolio: Portfolio, *, today: dt.date, visibility: Visibility = Visibility.INTERNAL
+) -> Site:
+    """The site of a loaded project: what the CLI and the MkDocs plugin both call."""
+    settings = portfolio.settings
+    return render_site(
+        portfolio,
+        project.templates_dir,
+        today=today,
+        edit_base=edit_base(settings),
+        visibility=visibility,
+        method_pages=project.method_pages(settings.language),
+    )

@@ -1,10 +1,11 @@
 """The thin adapter to MkDocs: generated pages on disk in, a site out.
 
-kamgen's core hands over plain Markdown files. This module writes them,
-next to a copy of the hand-written ``docs/``, into the git-ignored work
-directory, writes an MkDocs config that inherits the project's
-``mkdocs.yml``, and runs a strict build into a temporary folder that replaces
-``site/`` only when the build succeeded.
+kamgen's core hands over plain Markdown files and a navigation tree. This
+module writes them, next to a copy of the hand-written ``docs/``, into the
+git-ignored work directory, writes an MkDocs config that inherits the
+project's ``mkdocs.yml``, and runs a strict build into a staging folder that
+replaces ``site/`` only when the build succeeded. Nothing here needs a
+plugin or hook, so another engine can build the same folder.
 """
 
 from __future__ import annotations
@@ -12,60 +13,92 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kamgen.pipeline import Project
-from kamgen.render import Page
+from kamgen.render import NavItem, Page
 from kamgen.schema import Language, Settings
-
-log = logging.getLogger("kamgen")
 
 # Material's theme language for each site language.
 THEME_LANGUAGE = {Language.EN: "en", Language.ZH_HANT: "zh-Hant"}
+# Hand-written docs in another language than English live in docs/<language>/.
+LANGUAGE_DIRS = {lang.value for lang in Language if lang is not Language.EN}
 
 
 class BuildError(Exception):
     """MkDocs refused to build; the message says why."""
 
 
-def write_docs(project: Project, pages: Iterable[Page]) -> Path:
-    """Hand-written docs plus generated pages, in a fresh docs folder."""
+def write_docs(project: Project, pages: list[Page]) -> Path:
+    """Hand-written docs plus generated pages, synced into the work folder.
+
+    Only files whose content changed are written, and stale ones removed, so
+    that a live-preview server watching the folder is not woken for nothing.
+    """
     docs = project.work_dir / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
+    wanted: dict[str, bytes] = {}
     if project.docs_dir.is_dir():
-        shutil.copytree(project.docs_dir, docs)
-    docs.mkdir(parents=True, exist_ok=True)
+        for path in sorted(project.docs_dir.rglob("*")):
+            if path.is_file():
+                wanted[path.relative_to(project.docs_dir).as_posix()] = path.read_bytes()
     for page in pages:
-        target = docs / page.path
+        wanted[page.path] = page.content.encode("utf-8")
+    docs.mkdir(parents=True, exist_ok=True)
+    for existing in sorted(docs.rglob("*"), reverse=True):
+        rel = existing.relative_to(docs).as_posix()
+        if existing.is_file() and rel not in wanted:
+            existing.unlink()
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+    for rel, content in wanted.items():
+        target = docs / rel
+        if target.is_file() and target.read_bytes() == content:
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.content, encoding="utf-8")
+        target.write_bytes(content)
     return docs
 
 
-def config_overrides(settings: Settings) -> dict[str, Any]:
-    overrides: dict[str, Any] = {
-        "site_name": settings.site.title,
-        "theme": {"name": "material", "language": THEME_LANGUAGE[settings.language]},
-    }
-    if settings.site.repo_url:
-        overrides["repo_url"] = settings.site.repo_url
-    return overrides
+def nav_config(items: list[NavItem]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if item.children:
+            out.append({item.title: nav_config(list(item.children))})
+        elif item.title:
+            out.append({item.title: item.path})
+        else:
+            out.append(item.path)
+    return out
 
 
-def write_config(project: Project, settings: Settings, site_dir: Path) -> Path:
-    config: dict[str, Any] = {
+def config(project: Project, settings: Settings, site_dir: Path, nav: list[NavItem]) -> dict[str, Any]:
+    other_languages = sorted(LANGUAGE_DIRS - {settings.language.value})
+    cfg: dict[str, Any] = {
         "INHERIT": str(project.mkdocs_file.resolve()),
         "docs_dir": "docs",
         "site_dir": str(site_dir.resolve()),
-        **config_overrides(settings),
+        "site_name": settings.site.title,
+        "theme": {"name": "material", "language": THEME_LANGUAGE[settings.language]},
+        "nav": nav_config(nav),
+        # A broken link or anchor in a generated page is a kamgen bug: fail.
+        "validation": {
+            "links": {"not_found": "warn", "anchors": "warn", "unrecognized_links": "warn"},
+        },
+        "exclude_docs": "\n".join(f"/{lang}/" for lang in other_languages) + "\n/README.md\n",
     }
-    path = project.work_dir / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if settings.site.repo_url:
+        cfg["repo_url"] = settings.site.repo_url
+        cfg["edit_uri"] = ""  # kamgen writes its own edit links to the account source
+    return cfg
+
+
+def write_config(project: Project, cfg: dict[str, Any], name: str = "mkdocs.yml") -> Path:
+    path = project.work_dir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -75,28 +108,65 @@ def run_mkdocs(config_file: Path) -> None:
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
 
+    _quiet_jieba()
+
     try:
-        config = load_config(str(config_file), strict=True)
-        config.plugins.on_startup(command="build", dirty=False)
+        cfg = load_config(str(config_file), strict=True)
+        cfg.plugins.on_startup(command="build", dirty=False)
         try:
-            mkdocs_build.build(config)
+            mkdocs_build.build(cfg)
         finally:
-            config.plugins.on_shutdown()
+            cfg.plugins.on_shutdown()
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
         raise BuildError(str(exc)) from exc
 
 
-def build_site(project: Project, settings: Settings, pages: list[Page], site_dir: Path) -> None:
-    """Build into a temporary folder, then swap it in: a failed build keeps the old site."""
+def build_site(
+    project: Project, settings: Settings, pages: list[Page], nav: list[NavItem], site_dir: Path
+) -> None:
+    """Build into a staging folder, then swap it in: a failed build keeps the old site."""
     write_docs(project, pages)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        run_mkdocs(write_config(project, settings, staging))
+        run_mkdocs(write_config(project, config(project, settings, staging, nav)))
         if site_dir.exists():
             shutil.rmtree(site_dir)
         staging.rename(site_dir)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def serve(project: Project, settings: Settings, dev_addr: str) -> None:
+    """``mkdocs serve`` with kamgen's plugin, which re-renders before each build."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    _quiet_jieba()
+    logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Detected file changes", "Reloading"
+
+    parent = yaml.load(project.mkdocs_file.read_text(encoding="utf-8"), Loader=_Lenient)
+    plugins = list(parent.get("plugins") or ["search"]) if isinstance(parent, dict) else ["search"]
+    cfg = config(project, settings, project.work_dir / "serve-site", [])
+    cfg.pop("nav")
+    cfg["plugins"] = [*plugins, {"kamgen": {}}]
+    cfg["dev_addr"] = dev_addr
+    (project.work_dir / "docs").mkdir(parents=True, exist_ok=True)  # MkDocs checks it exists
+    mkdocs_serve(config_file=str(write_config(project, cfg, "serve.yml")), livereload=True)
+
+
+class _Lenient(yaml.SafeLoader):
+    """Reads mkdocs.yml's plain structure, ignoring !!python tags it may hold."""
+
+
+_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _quiet_jieba() -> None:
+    """jieba (used by Material's search for Chinese) logs at DEBUG to stderr."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from kamgen.problems import Level, Problem, exit_code, format_github
+from tests.cli_helpers import assert_golden
 from tests.conftest import MINIMAL, ROOT
 
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
-GOLDEN = ROOT / "tests" / "golden"
 
 
 def kamgen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -25,15 +24,6 @@ def kamgen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         text=True,
         encoding="utf-8",
         check=False,
-    )
-
-
-def assert_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("KAMGEN_UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name} differs; rerun with KAMGEN_UPDATE_GOLDEN=1 to accept"
     )
 
 

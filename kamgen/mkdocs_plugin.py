@@ -1,0 +1,65 @@
+"""A thin MkDocs plugin for live preview: re-render before every build.
+
+``kamgen serve`` runs ``mkdocs serve`` with this plugin. Before each build
+the plugin runs kamgen's core (validate, render), syncs the generated pages
+into the docs folder and sets the navigation; MkDocs then rebuilds and the
+browser reloads. Problems are logged; on errors the last valid pages stay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+
+from kamgen.pipeline import Project, load
+from kamgen.problems import Level
+from kamgen.render import render_project
+from kamgen.schema import Visibility
+from kamgen.site import nav_config, write_docs
+
+log = logging.getLogger("mkdocs.plugins.kamgen")
+
+
+class KamgenConfig(Config):  # type: ignore[no-untyped-call]
+    visibility = c.Choice([v.value for v in Visibility], default=Visibility.INTERNAL.value)
+
+
+class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
+    project: Project
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.project = Project.find(Path(config.config_file_path or ".").parent)
+        config.docs_dir = str(self.project.work_dir / "docs")
+        (self.project.work_dir / "docs").mkdir(parents=True, exist_ok=True)
+        watched = [
+            self.project.accounts_dir,
+            self.project.templates_dir,
+            self.project.docs_dir,
+            self.project.settings_file,
+        ]
+        config.watch.extend(str(p) for p in watched if p.exists() and str(p) not in config.watch)
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        result = load(self.project)
+        for problem in result.problems:
+            (log.error if problem.level is Level.ERROR else log.warning)(str(problem))
+        if result.portfolio is None:
+            # MkDocs' server stops answering after a failed build; keep
+            # serving the last valid pages instead, with the problems above.
+            log.error("kamgen: fix the errors above; the preview shows the last valid version")
+            return
+        site = render_project(
+            self.project,
+            result.portfolio,
+            today=dt.date.today(),
+            visibility=Visibility(self.config.visibility),
+        )
+        write_docs(self.project, site.pages)
+        config.nav = nav_config(site.nav)

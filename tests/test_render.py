@@ -1,0 +1,102 @@
+"""Rendering: golden Markdown of one account, escaping, analytics for pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from markupsafe import Markup
+
+from kamgen import analytics
+from kamgen.escape import md, md_block, xml
+from kamgen.narrative import render_narrative
+from kamgen.pipeline import Project, load
+from kamgen.render import render_project
+from tests.cli_helpers import assert_golden
+from tests.conftest import ROOT
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Project, object]:
+    project = Project(ROOT)
+    result = load(project)
+    assert result.portfolio is not None, result.problems
+    return project, result.portfolio
+
+
+def test_golden_account_markdown(sample: tuple[Project, object]) -> None:
+    project, portfolio = sample
+    site = render_project(project, portfolio, today=TODAY)  # type: ignore[arg-type]
+    pages = {p.path: p.content for p in site.pages}
+    assert_golden("account-guangzhou-yaju-furniture.md", pages["accounts/guangzhou-yaju-furniture.md"])
+
+
+def test_every_page_is_listed_once(sample: tuple[Project, object]) -> None:
+    project, portfolio = sample
+    site = render_project(project, portfolio, today=TODAY)  # type: ignore[arg-type]
+    paths = [p.path for p in site.pages]
+    assert len(paths) == len(set(paths))
+    assert {"index.md", "accounts/index.md", "owners/index.md", "tags/index.md"} <= set(paths)
+    # No navigation entry lists single accounts: pages stay the same size.
+    flat = str(site.nav)
+    assert "accounts/guangzhou" not in flat
+
+
+def test_md_escape_neutralises_markdown_and_html() -> None:
+    out = md("*a* [b](javascript:x) <i>|</i> & `c`\nnext")
+    assert isinstance(out, Markup)
+    first, second = out.split("<br>")
+    assert not set(re.sub(r"&#\d+;", "", first)) & set("*[]()<>|&`:")
+    assert second == "next"
+    assert md(Markup("<b>ok</b>")) == "<b>ok</b>"
+
+
+def test_md_block_keeps_paragraphs() -> None:
+    assert md_block("one\n\n\ntwo") == "one\n\ntwo"
+
+
+def test_xml_escape() -> None:
+    assert xml('<a href="x">&\'') == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+
+
+def test_narrative_keeps_markdown_and_drops_danger() -> None:
+    html = render_narrative(
+        "# Plan\n\n**bold** <script>x()</script> [a](javascript:y) [b](https://ok.example)\n\n![i](https://t.example/p.png)"
+    )
+    assert "<strong>bold</strong>" in html and "<h1>Plan</h1>" in html
+    assert "<script" not in html and "javascript:" not in html and "<img" not in html
+    assert 'href="https://ok.example"' in html
+
+
+def test_checklist_progress(sample: tuple[Project, object]) -> None:
+    _, portfolio = sample
+    record = portfolio.account("guangzhou-yaju-furniture")  # type: ignore[attr-defined]
+    views = {v.id: v for v in analytics.checklists(record, portfolio.checklists)}  # type: ignore[attr-defined]
+    assert (views["qualification"].done, views["qualification"].total) == (5, 7)
+    assert (views["buy-in"].done, views["buy-in"].total) == (3, 4)
+    assert views["prioritisation"].done == 0 and not any(r.answered for r in views["prioritisation"].rows)
+
+
+def test_goals_and_actions_due(sample: tuple[Project, object]) -> None:
+    _, portfolio = sample
+    due = analytics.goals_due(portfolio, TODAY)  # type: ignore[arg-type]
+    targets = [d.goal.target for d in due]
+    assert targets == sorted(targets)
+    assert all(t is not None and t <= TODAY + dt.timedelta(days=90) for t in targets)
+    overdue = [d.goal.id for d in due if d.overdue]
+    assert "warranty-claims" in overdue and "cut-unit-cost" not in overdue
+    visits = analytics.senior_visits(portfolio, TODAY)  # type: ignore[arg-type]
+    assert any(v.action.id == "gm-visit" and v.action.reason for v in visits)
+
+
+@pytest.mark.parametrize(
+    ("tag", "slug"),
+    [("furniture", "furniture"), ("Up Market", "up-market-"), ("家具", "tag-"), ("../x", "x-")],
+)
+def test_tag_slug_is_file_safe(tag: str, slug: str) -> None:
+    result = analytics.tag_slug(tag)
+    assert result.startswith(slug)
+    assert all((c.isalnum() and c.isascii()) or c == "-" for c in result)

@@ -1,0 +1,212 @@
+"""End-to-end builds with a real `mkdocs build --strict`."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kamgen.pipeline import Project
+from tests import synth
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.site
+TODAY = "2026-11-26"
+
+
+def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kamgen", "-C", str(root), "build", "--today", TODAY, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+
+
+class _Text(HTMLParser):
+    """Visible text and every href/src of a page, as a browser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.urls: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.urls.append(value)
+            if name.startswith("on"):
+                self.scripts.append(f"{tag} {name}={value}")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+        else:
+            self.text.append(data)
+
+
+def page(site: Path, path: str) -> _Text:
+    parser = _Text()
+    parser.feed((site / path).read_text(encoding="utf-8"))
+    return parser
+
+
+def test_sample_portfolio_builds_strictly(sample_project: Project) -> None:
+    result = build(sample_project.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = sample_project.root / "site"
+    for path in (
+        "index.html",
+        "accounts/index.html",
+        "accounts/guangzhou-yaju-furniture/index.html",
+        "accounts/taiwan-precision-electronics/index.html",
+        "owners/index.html",
+        "tags/index.html",
+        "method/index.html",
+    ):
+        assert (site / path).is_file(), path
+    account = page(site, "accounts/guangzhou-yaju-furniture/index.html")
+    text = " ".join(account.text)
+    for expected in ("周敏", "Relationship map", "Who must buy in", "Vested interests", "of 7 done"):
+        assert expected in text
+    assert (
+        "https://git.example.com/sales/key-accounts/edit/main/accounts/guangzhou-yaju-furniture.yaml"
+        in account.urls
+    )
+    # Generated pages are never committed: they live in the git-ignored work dir.
+    assert not (sample_project.root / "docs" / "accounts").exists()
+
+
+def test_errors_build_nothing_and_keep_the_old_site(sample_project: Project) -> None:
+    assert build(sample_project.root).returncode == 0
+    index = sample_project.root / "site" / "index.html"
+    before = index.read_bytes()
+    bad = sample_project.accounts_dir / "broken.yaml"
+    bad.write_text("name: Broken\nowner: nobody\ntier: key\n", encoding="utf-8")
+    result = build(sample_project.root)
+    assert result.returncode == 1
+    assert "accounts/broken.yaml:2:8: error K201 unknown team member 'nobody'" in result.stdout
+    assert index.read_bytes() == before
+
+
+HOSTILE = {
+    "name": "</title><script>alert('name')</script> *Acme* [x](javascript:alert(1))",
+    "owner": "li-wei",
+    "tier": "key",
+    "tags": ["</title><img src=x onerror=alert(1)>"],
+    "why_key": "| a | b |\n|---|---|\n\n# Heading?\n\n<iframe src='https://evil.example'></iframe>",
+    "stakeholders": [
+        {"id": "evil", "name": '"><svg onload=alert(1)>', "title": "</text><script>alert(2)</script>"},
+        {"id": "ok", "name": "Ok", "reports_to": ["evil"]},
+    ],
+    "goals": [{"id": "g", "statement": "{{ 7*7 }} {% raw %}", "horizon": "now", "target": "2026-01-01"}],
+}
+NARRATIVE = (
+    "Normal **bold** text.\n\n<script>alert('body')</script>\n\n"
+    "[click](javascript:alert(3)) ![pixel](https://tracker.example/p.png)\n\n"
+    "```\ncode <b>kept</b>\n\nsecond paragraph of code\n```\n"
+)
+
+
+def test_hostile_input_is_escaped_everywhere(tmp_path: Path) -> None:
+    import yaml
+
+    synth.write_portfolio(tmp_path, 0)
+    (tmp_path / "kamgen.yml").write_text("team: [{id: li-wei, name: Li Wei}]\n", encoding="utf-8")
+    front = yaml.safe_dump(HOSTILE, allow_unicode=True)
+    (tmp_path / "accounts" / "evil.md").write_text(f"---\n{front}---\n{NARRATIVE}", encoding="utf-8")
+    result = build(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = tmp_path / "site"
+    pages = [p.relative_to(site).as_posix() for p in site.rglob("*.html")]
+    assert "accounts/evil/index.html" in pages and any(
+        p.startswith("tags/") and p != "tags/index.html" for p in pages
+    )
+    for path in pages:
+        parsed = page(site, path)
+        assert not any("alert" in s for s in parsed.scripts), (path, parsed.scripts)
+        assert not any(
+            u.startswith("javascript:") or "evil.example" in u or "tracker" in u for u in parsed.urls
+        )
+    text = " ".join(page(site, "accounts/evil/index.html").text)
+    # What was written is shown as text, unchanged.
+    assert HOSTILE["name"] in text
+    assert '"><svg onload=alert(1)>' in text
+    assert "{{ 7*7 }} {% raw %}" in text
+    assert "code <b>kept</b>" in text and "second paragraph of code" in text
+    html = (site / "accounts/evil/index.html").read_text(encoding="utf-8")
+    assert (
+        "<script>alert" not in html
+        and "<iframe" not in html
+        and "onerror=" not in html.replace("onerror=alert(1)&gt;", "")
+    )
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        assert "<script" not in doc["text"] and "<iframe" not in doc["text"]
+
+
+def test_visibility_leaves_items_out_everywhere(sample_project: Project) -> None:
+    assert build(sample_project.root, "--visibility", "public").returncode == 0
+    site = sample_project.root / "site"
+    all_html = " ".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    search = (site / "search/search_index.json").read_text(encoding="utf-8")
+    # Wu Lei is restricted; the Guangzhou account itself is internal.
+    for hidden in ("吳磊", "Board approval", "廣州雅居家具製造有限公司"):
+        assert hidden not in all_html and hidden not in search
+    assert build(sample_project.root, "--visibility", "restricted").returncode == 0
+    account = (site / "accounts/guangzhou-yaju-furniture/index.html").read_text(encoding="utf-8")
+    assert "吳磊" in account
+
+
+def test_template_override_replaces_packaged_template(sample_project: Project) -> None:
+    sample_project.templates_dir.mkdir(exist_ok=True)
+    (sample_project.templates_dir / "owners.md.j2").write_text(
+        "# Our people\n\nOverridden {{ owners | length }}\n", encoding="utf-8"
+    )
+    assert build(sample_project.root).returncode == 0
+    assert "Overridden 3" in " ".join(page(sample_project.root / "site", "owners/index.html").text)
+
+
+def test_traditional_chinese_site(sample_project: Project) -> None:
+    settings = sample_project.settings_file
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("language: en", "language: zh-Hant"), encoding="utf-8"
+    )
+    assert build(sample_project.root).returncode == 0
+    html = (sample_project.root / "site/accounts/guangzhou-yaju-furniture/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<html lang="zh-Hant"' in html
+    assert "關係圖" in html and "誰必須認同" in html and "Relationship map" not in html
+    assert (sample_project.root / "site/zh-Hant/method/index.html").is_file()
+
+
+def _account_page_size(root: Path, accounts: int) -> int:
+    synth.write_portfolio(root, accounts)
+    result = build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return (root / "site/accounts/account-0001/index.html").stat().st_size
+
+
+def test_account_page_size_does_not_grow_with_portfolio(tmp_path: Path) -> None:
+    small = _account_page_size(tmp_path / "small", 10)
+    large = _account_page_size(tmp_path / "large", 300)
+    print(f"account page HTML: {small} bytes at 10 accounts, {large} bytes at 300 accounts")
+    assert abs(large - small) / small < 0.10
+
+
+def test_no_generated_file_is_tracked() -> None:
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert not re.search(r"^(site|\.kamgen)/", tracked, re.MULTILINE)
