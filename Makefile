@@ -30,8 +30,8 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kamgen tests
-	$(BIN)/ruff format --check kamgen tests
+	$(BIN)/ruff check kamgen tests bench
+	$(BIN)/ruff format --check kamgen tests bench
 	$(BIN)/mypy
 
 ## schema: regenerate the JSON Schemas that editors use

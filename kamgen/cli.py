@@ -70,7 +70,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     _say(f"rendered {len(site.pages)} page(s); building the site with MkDocs")
     site_dir = Path(args.site_dir) if args.site_dir else project.root / "site"
     try:
-        build_site(project, portfolio.settings, site.pages, site.nav, site_dir)
+        build_site(project, portfolio.settings, site, site_dir)
     except BuildError as exc:
         _say(f"MkDocs build failed: {exc} (the previous site is unchanged)")
         return 1

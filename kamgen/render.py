@@ -59,6 +59,11 @@ class NavItem:
 class Site:
     pages: list[Page]
     nav: list[NavItem] = field(default_factory=list)
+    stylesheets: list[str] = field(default_factory=list)
+
+
+# kamgen's stylesheet is a template too, so a user can override it.
+STYLESHEET = "assets/kamgen.css"
 
 
 def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
@@ -219,7 +224,8 @@ def render_site(
     labels = Labels(visible.settings.language)
     renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base)
     pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
-    return Site(pages, renderer.nav(method_pages or []))
+    pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
+    return Site(pages, renderer.nav(method_pages or []), [STYLESHEET])
 
 
 def edit_base(settings: Settings) -> str | None:

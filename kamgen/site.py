@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from kamgen.pipeline import Project
-from kamgen.render import NavItem, Page
+from kamgen.render import STYLESHEET, NavItem, Page, Site
 from kamgen.schema import Language, Settings
 
 # Material's theme language for each site language.
@@ -74,7 +74,19 @@ def nav_config(items: list[NavItem]) -> list[Any]:
     return out
 
 
-def config(project: Project, settings: Settings, site_dir: Path, nav: list[NavItem]) -> dict[str, Any]:
+def _parent(project: Project) -> dict[str, Any]:
+    """The project's mkdocs.yml as plain data (lists the child must extend)."""
+    data = yaml.load(project.mkdocs_file.read_text(encoding="utf-8"), Loader=_Lenient)
+    return data if isinstance(data, dict) else {}
+
+
+def config(
+    project: Project,
+    settings: Settings,
+    site_dir: Path,
+    nav: list[NavItem],
+    stylesheets: list[str] | None = None,
+) -> dict[str, Any]:
     other_languages = sorted(LANGUAGE_DIRS - {settings.language.value})
     cfg: dict[str, Any] = {
         "INHERIT": str(project.mkdocs_file.resolve()),
@@ -89,6 +101,8 @@ def config(project: Project, settings: Settings, site_dir: Path, nav: list[NavIt
         },
         "exclude_docs": "\n".join(f"/{lang}/" for lang in other_languages) + "\n/README.md\n",
     }
+    if stylesheets:
+        cfg["extra_css"] = [*(_parent(project).get("extra_css") or []), *stylesheets]
     if settings.site.repo_url:
         cfg["repo_url"] = settings.site.repo_url
         cfg["edit_uri"] = ""  # kamgen writes its own edit links to the account source
@@ -121,16 +135,14 @@ def run_mkdocs(config_file: Path) -> None:
         raise BuildError(str(exc)) from exc
 
 
-def build_site(
-    project: Project, settings: Settings, pages: list[Page], nav: list[NavItem], site_dir: Path
-) -> None:
+def build_site(project: Project, settings: Settings, site: Site, site_dir: Path) -> None:
     """Build into a staging folder, then swap it in: a failed build keeps the old site."""
-    write_docs(project, pages)
+    write_docs(project, site.pages)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        run_mkdocs(write_config(project, config(project, settings, staging, nav)))
+        run_mkdocs(write_config(project, config(project, settings, staging, site.nav, site.stylesheets)))
         if site_dir.exists():
             shutil.rmtree(site_dir)
         staging.rename(site_dir)
@@ -146,9 +158,8 @@ def serve(project: Project, settings: Settings, dev_addr: str) -> None:
     _quiet_jieba()
     logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Detected file changes", "Reloading"
 
-    parent = yaml.load(project.mkdocs_file.read_text(encoding="utf-8"), Loader=_Lenient)
-    plugins = list(parent.get("plugins") or ["search"]) if isinstance(parent, dict) else ["search"]
-    cfg = config(project, settings, project.work_dir / "serve-site", [])
+    plugins = list(_parent(project).get("plugins") or ["search"])
+    cfg = config(project, settings, project.work_dir / "serve-site", [], [STYLESHEET])
     cfg.pop("nav")
     cfg["plugins"] = [*plugins, {"kamgen": {}}]
     cfg["dev_addr"] = dev_addr
