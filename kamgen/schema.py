@@ -264,7 +264,7 @@ class Qualification(Model):
     """The facts a key-account decision rests on (DOMAIN idea 1)."""
 
     currency: Annotated[str, Strict(), StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
-    """ISO 4217 code of every amount in this account."""
+    """ISO 4217 code of every amount in this account; converted with the settings' exchange_rates."""
     purchases: list[Purchase] = []
     """Purchase history, one entry per year or quarter."""
     margin_pct: Number | None = None
@@ -485,11 +485,32 @@ class QualificationSettings(Model):
 
 class Thresholds(Model):
     min_contacts: Annotated[Int, Field(ge=1)] = 3
+    """Fewer current contacts than this is a finding (Miller Heiman: 3-5 before a sale)."""
     stale_contact_days: Annotated[Int, Field(ge=1)] = 90
+    """A contact not touched for longer than this is stale."""
     stale_step_days: Annotated[Int, Field(ge=1)] = 60
     """A vested-interest tactic with no step for this long is stale."""
     action_window_days: Annotated[Int, Field(ge=1)] = 30
+    """An account needs an open action due within this many days."""
     neglect_days: Annotated[Int, Field(ge=1)] = 60
+    """A long-payoff account with no activity for this long is at risk of neglect."""
+    planning_months: Annotated[Int, Field(ge=1, le=24)] = 3
+    """Planned hours are compared with capacity over this many months ahead."""
+    min_hours_per_account: Annotated[Number, Field(ge=0)] = 8
+    """Below this many capacity hours a month per owned account, none gets enough time."""
+
+
+class FindingLevel(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    OFF = "off"
+
+
+class HealthSettings(Model):
+    levels: dict[Annotated[str, Strict(), StringConstraints(pattern=r"^H\d{3}$")], FindingLevel] = {}
+    """Level of a health finding in `kamgen validate`, by code (default warning).
+    `error` makes CI fail on it; `off` hides it."""
 
 
 class ChecklistItem(Model):
@@ -510,18 +531,26 @@ class Site(Model):
     """Path from repo_url to the repository root's files, e.g. edit/main/."""
 
 
+Currency = Annotated[str, Strict(), StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
 class Settings(Model):
     """Portfolio settings, in kamgen.yml at the repository root."""
 
     language: Language = Language.EN
     site: Site = Site()
     team: list[Member] = []
+    currency: Currency = "USD"
+    """The currency of money thresholds; account amounts are converted to it."""
+    exchange_rates: dict[Currency, Annotated[Number, Field(gt=0)]] = {}
+    """Value of one unit of each other currency in `currency`, e.g. EUR: 1.08."""
     average_margin_pct: Number | None = None
     """Our average gross margin across all customers, in percent."""
     qualification: QualificationSettings = QualificationSettings()
     thresholds: Thresholds = Thresholds()
     checklists: list[Checklist] = []
     """Custom checklists, beside the built-in ones."""
+    health: HealthSettings = HealthSettings()
 
 
 def json_schema(model: type[BaseModel], name: str) -> dict[str, Any]:

@@ -1,0 +1,391 @@
+"""Relationship health: findings with a code, and a red/amber/green status.
+
+Each finding is a small function registered with a code, a severity and a
+suggested next step; its docstring is its documentation. Findings are
+judgement, not errors: `kamgen validate` shows them as warnings unless the
+settings give a code another level.
+
+Status follows Altify's map health: red when no key player supports us,
+green when the economic buyer and everyone whose buy-in is required support
+us and no finding is of high severity, amber otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kamgen import codes
+from kamgen.analytics.pages import OPEN_ACTIONS, OPEN_GOALS, is_overdue_goal
+from kamgen.model import AccountRecord, Portfolio
+from kamgen.problems import Level
+from kamgen.schema import (
+    BuyingRole,
+    Horizon,
+    InterestStatus,
+    Level3,
+    Mode,
+    Settings,
+    Stakeholder,
+    Stance,
+    Tactic,
+)
+
+SUPPORTIVE = (Stance.MENTOR, Stance.SUPPORTER)
+OPPOSED = (Stance.NON_SUPPORTER, Stance.ENEMY)
+Key = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Status(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    stakeholders: tuple[str, ...]
+    next_step: str
+    path: Key = ()  # where in the account file it points
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    doc: str
+    run: Callable[[Context], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Context:
+    record: AccountRecord
+    settings: Settings
+    today: dt.date
+
+    @property
+    def current(self) -> list[tuple[int, Stakeholder]]:
+        """People still at the company, with their index in the file."""
+        return [(i, s) for i, s in enumerate(self.record.data.stakeholders) if not s.left_on]
+
+    def days_since(self, day: dt.date | None) -> int | None:
+        return (self.today - day).days if day else None
+
+
+RULES: list[Rule] = []
+
+
+def rule(
+    code: str, name: str, severity: Severity
+) -> Callable[[Callable[[Context], Iterator[Finding]]], Rule]:
+    """Register a finding; its code joins the problem-code registry so that
+    `kamgen codes` documents it and `kamgen validate` can report it."""
+
+    def register(func: Callable[[Context], Iterator[Finding]]) -> Rule:
+        r = Rule(code, name, severity, " ".join((func.__doc__ or "").split()), func)
+        RULES.append(r)
+        codes.define(code, name, f"({severity.value} severity) {r.doc}", Level.WARNING)
+        return r
+
+    return register
+
+
+def _finding(r: str, message: str, next_step: str, people: tuple[str, ...] = (), path: Key = ()) -> Finding:
+    spec = next(x for x in RULES if x.code == r)
+    return Finding(spec.code, spec.name, spec.severity, message, people, next_step, path)
+
+
+@rule("H101", "few-contacts", Severity.MEDIUM)
+def few_contacts(ctx: Context) -> Iterator[Finding]:
+    """Fewer people at the customer than the minimum number of contacts
+    (thresholds.min_contacts, default 3): one contact who leaves takes the
+    account with them."""
+    n, need = len(ctx.current), ctx.settings.thresholds.min_contacts
+    if n < need:
+        yield _finding(
+            "H101",
+            f"{n} current contact(s), fewer than {need}",
+            "Ask your contacts to introduce you to colleagues",
+            path=("stakeholders",),
+        )
+
+
+@rule("H102", "single-coverage", Severity.MEDIUM)
+def single_coverage(ctx: Context) -> Iterator[Finding]:
+    """Every current contact is covered by the same one person on our team
+    (or by nobody): if that person leaves, the relationships go too."""
+    members = {c.member for _, s in ctx.current for c in s.coverage}
+    if ctx.current and len(members) <= 1:
+        names = {m.id: m.name for m in ctx.settings.team}
+        who = names.get(next(iter(members), ""), "nobody")
+        yield _finding(
+            "H102",
+            f"all contacts are covered by {who}",
+            "Bring a second team member to the next meetings",
+            path=("stakeholders",),
+        )
+
+
+@rule("H103", "buy-in-not-met", Severity.MEDIUM)
+def buy_in_not_met(ctx: Context) -> Iterator[Finding]:
+    """A person whose buy-in is required, whom we do not know in person."""
+    for i, s in ctx.current:
+        if s.buy_in_required and not s.known_in_person:
+            step = s.next_step or "Plan how to meet them: who can introduce us?"
+            yield _finding(
+                "H103",
+                f"{s.name}'s buy-in is required but we have not met them",
+                step,
+                (s.id,),
+                ("stakeholders", i),
+            )
+
+
+@rule("H104", "no-high-supporter", Severity.HIGH)
+def no_high_supporter(ctx: Context) -> Iterator[Finding]:
+    """No mentor or supporter among the high-influence people."""
+    high = [s for _, s in ctx.current if s.influence is Level3.HIGH]
+    if not any(s.stance in SUPPORTIVE for s in high):
+        ids = tuple(s.id for s in high)
+        yield _finding(
+            "H104",
+            "no supporter among the high-influence people",
+            "Find what the most influential people need from us",
+            ids,
+            ("stakeholders",),
+        )
+
+
+@rule("H105", "no-coach", Severity.MEDIUM)
+def no_coach(ctx: Context) -> Iterator[Finding]:
+    """Nobody guides us from inside: no coach or champion."""
+    if not any(s.role in (BuyingRole.COACH, BuyingRole.CHAMPION) for _, s in ctx.current):
+        yield _finding(
+            "H105",
+            "no coach or champion",
+            "Find a supporter who will guide us from inside",
+            path=("stakeholders",),
+        )
+
+
+@rule("H106", "economic-buyer-unknown", Severity.HIGH)
+def economic_buyer_unknown(ctx: Context) -> Iterator[Finding]:
+    """Nobody at the customer is recorded as the economic buyer, who gives
+    final approval."""
+    if not any(s.role is BuyingRole.ECONOMIC_BUYER for _, s in ctx.current):
+        yield _finding(
+            "H106",
+            "the economic buyer is unknown",
+            "Ask your coach who gives final approval",
+            path=("stakeholders",),
+        )
+
+
+@rule("H107", "interest-no-tactic", Severity.MEDIUM)
+def interest_no_tactic(ctx: Context) -> Iterator[Finding]:
+    """A vested interest that our sale threatens has no tactic yet (go
+    around, earn trust, whisper through an ally, or wait)."""
+    for i, v in enumerate(ctx.record.data.interests):
+        if v.tactic is Tactic.NONE and v.status is not InterestStatus.DEFUSED:
+            yield _finding(
+                "H107",
+                f"interest '{v.id}' has no tactic",
+                "Choose a tactic: go around, earn trust, whisper or wait",
+                (v.holder,),
+                ("interests", i),
+            )
+
+
+@rule("H108", "interest-stale", Severity.LOW)
+def interest_stale(ctx: Context) -> Iterator[Finding]:
+    """A vested interest has a tactic but no step within thresholds.stale_step_days."""
+    limit = ctx.settings.thresholds.stale_step_days
+    for i, v in enumerate(ctx.record.data.interests):
+        if v.tactic is Tactic.NONE or v.status is InterestStatus.DEFUSED:
+            continue
+        days = ctx.days_since(v.last_step)
+        if days is None or days > limit:
+            when = "never" if days is None else f"{days} days ago"
+            yield _finding(
+                "H108",
+                f"interest '{v.id}': last step {when}",
+                v.next_step or "Take the next step of the tactic",
+                (v.holder,),
+                ("interests", i),
+            )
+
+
+@rule("H109", "opponent-no-action", Severity.HIGH)
+def opponent_no_action(ctx: Context) -> Iterator[Finding]:
+    """A high-influence non-supporter or enemy with no open action that
+    involves them."""
+    involved = {sid for a in ctx.record.data.actions if a.status in OPEN_ACTIONS for sid in a.stakeholders}
+    for i, s in ctx.current:
+        if s.influence is Level3.HIGH and s.stance in OPPOSED and s.id not in involved:
+            yield _finding(
+                "H109",
+                f"{s.name} opposes us and no action involves them",
+                "Plan an action that addresses their concerns",
+                (s.id,),
+                ("stakeholders", i),
+            )
+
+
+@rule("H110", "departed-still-counted", Severity.LOW)
+def departed_still_counted(ctx: Context) -> Iterator[Finding]:
+    """Someone who left the company is still counted: covered by our team,
+    needed for buy-in, or in an open action."""
+    in_actions = {sid for a in ctx.record.data.actions if a.status in OPEN_ACTIONS for sid in a.stakeholders}
+    for i, s in enumerate(ctx.record.data.stakeholders):
+        if s.left_on and (s.coverage or s.buy_in_required or s.id in in_actions):
+            yield _finding(
+                "H110",
+                f"{s.name} left on {s.left_on.isoformat()} but still counts as a contact",
+                "Remove their coverage and find who took over",
+                (s.id,),
+                ("stakeholders", i),
+            )
+
+
+@rule("H111", "stale-contact", Severity.LOW)
+def stale_contact(ctx: Context) -> Iterator[Finding]:
+    """A current contact not touched for more than thresholds.stale_contact_days."""
+    limit = ctx.settings.thresholds.stale_contact_days
+    for i, s in ctx.current:
+        days = ctx.days_since(s.last_contact)
+        if days is None or days > limit:
+            when = "never" if days is None else f"{days} days ago"
+            yield _finding(
+                "H111", f"{s.name}: last contact {when}", "Get back in touch", (s.id,), ("stakeholders", i)
+            )
+
+
+@rule("H112", "goal-overdue", Severity.MEDIUM)
+def goal_overdue(ctx: Context) -> Iterator[Finding]:
+    """A customer goal past its target date and neither achieved nor dropped."""
+    for i, g in enumerate(ctx.record.data.goals):
+        if is_overdue_goal(g, ctx.today):
+            assert g.target is not None
+            yield _finding(
+                "H112",
+                f"goal '{g.id}' was due {g.target.isoformat()}",
+                "Confirm a new date with the owners, or drop it",
+                tuple(g.owners),
+                ("goals", i),
+            )
+
+
+@rule("H113", "no-long-term-goal", Severity.LOW)
+def no_long_term_goal(ctx: Context) -> Iterator[Finding]:
+    """No open long-term goal: the plan only chases short-term results."""
+    if not any(g.horizon is Horizon.LONG_TERM and g.status in OPEN_GOALS for g in ctx.record.data.goals):
+        yield _finding(
+            "H113",
+            "no long-term goal",
+            "Ask where the customer wants to be in two or three years",
+            path=("goals",),
+        )
+
+
+@rule("H114", "no-upcoming-action", Severity.MEDIUM)
+def no_upcoming_action(ctx: Context) -> Iterator[Finding]:
+    """No open action due within thresholds.action_window_days."""
+    window = ctx.settings.thresholds.action_window_days
+    end = ctx.today + dt.timedelta(days=window)
+    if not any(
+        a.status in OPEN_ACTIONS and a.due and ctx.today <= a.due <= end for a in ctx.record.data.actions
+    ):
+        yield _finding(
+            "H114",
+            f"no action due in the next {window} days",
+            "Plan the next step: information, demo or pilot",
+            path=("actions",),
+        )
+
+
+@rule("H115", "economic-buyer-complacent", Severity.MEDIUM)
+def economic_buyer_complacent(ctx: Context) -> Iterator[Finding]:
+    """The economic buyer is in even-keel or overconfident mode: they see no
+    reason to change (a Miller Heiman red flag)."""
+    for i, s in ctx.current:
+        if s.role is BuyingRole.ECONOMIC_BUYER and s.mode in (Mode.EVEN_KEEL, Mode.OVERCONFIDENT):
+            yield _finding(
+                "H115",
+                f"{s.name} (economic buyer) is {s.mode.value}",
+                "Show them a gap between results and goals",
+                (s.id,),
+                ("stakeholders", i),
+            )
+
+
+@rule("H116", "role-unknown", Severity.LOW)
+def role_unknown(ctx: Context) -> Iterator[Finding]:
+    """A current contact whose buying role is unknown (a Miller Heiman red flag)."""
+    for i, s in ctx.current:
+        if s.role is None:
+            yield _finding(
+                "H116",
+                f"{s.name}: buying role unknown",
+                "Find out what part they play in the decision",
+                (s.id,),
+                ("stakeholders", i),
+            )
+
+
+@dataclass(frozen=True)
+class Health:
+    account_id: str
+    status: Status
+    findings: tuple[Finding, ...]
+    supportive_key_players: tuple[str, ...]
+
+
+def key_players(ctx: Context) -> list[Stakeholder]:
+    return [
+        s
+        for _, s in ctx.current
+        if s.influence is Level3.HIGH or s.buy_in_required or s.role is BuyingRole.ECONOMIC_BUYER
+    ]
+
+
+def assess(record: AccountRecord, settings: Settings, today: dt.date) -> Health:
+    ctx = Context(record, settings, today)
+    findings = tuple(f for r in RULES for f in r.run(ctx))
+    players = key_players(ctx)
+    supportive = tuple(s.id for s in players if s.stance in SUPPORTIVE)
+    deciders = [s for s in players if s.role is BuyingRole.ECONOMIC_BUYER or s.buy_in_required]
+    if not supportive:
+        status = Status.RED
+    elif (
+        deciders
+        and all(s.stance in SUPPORTIVE for s in deciders)
+        and not any(f.severity is Severity.HIGH for f in findings)
+    ):
+        status = Status.GREEN
+    else:
+        status = Status.AMBER
+    return Health(record.id, status, findings, supportive)
+
+
+def overview(portfolio: Portfolio, today: dt.date) -> list[tuple[AccountRecord, Health]]:
+    """Every account's health, worst first."""
+    order = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2}
+    rows = [(rec, assess(rec, portfolio.settings, today)) for rec in portfolio.accounts]
+    return sorted(rows, key=lambda r: (order[r[1].status], -len(r[1].findings), r[0].data.name))
+
+
+def status_counts(rows: list[tuple[AccountRecord, Health]]) -> list[tuple[Status, int]]:
+    return [(status, sum(1 for _, h in rows if h.status is status)) for status in Status]
