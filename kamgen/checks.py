@@ -325,3 +325,35 @@ def criterion_threshold(ctx: Context) -> None:
                 ("qualification", "criteria", i, "threshold"),
                 f"criterion '{c.id}': metric '{c.metric}' needs one of {allowed}",
             )
+
+
+@check("K208", "unknown-finding", accounts=False, settings=True)
+def unknown_finding(ctx: Context) -> None:
+    """`health.levels` in the settings names a health finding code that does
+    not exist (see `kamgen codes` for the H1xx codes)."""
+    from kamgen.analytics.health import RULES
+
+    known = {r.code for r in RULES}
+    for code in ctx.settings.health.levels:
+        if code not in known:
+            ctx.report(
+                _code("K208"),
+                ("health", "levels", code),
+                f"no health finding has the code {code}",
+                at_key=True,
+            )
+
+
+@check("K209", "unknown-currency")
+def unknown_currency(ctx: Context) -> None:
+    """An account's currency is neither the settings' `currency` nor in its
+    `exchange_rates`, so its amounts cannot be compared with thresholds."""
+    a = ctx.account
+    assert a is not None
+    currency = a.qualification.currency
+    if currency != ctx.settings.currency and currency not in ctx.settings.exchange_rates:
+        ctx.report(
+            _code("K209"),
+            ("qualification", "currency"),
+            f"no exchange rate for {currency}; add it to exchange_rates in kamgen.yml",
+        )

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kamgen import __version__, codes
-from kamgen.pipeline import Project, Result, load
-from kamgen.problems import FORMATTERS, exit_code
+from kamgen.pipeline import Project, Result, health_problems, load
+from kamgen.problems import FORMATTERS, exit_code, sort_problems
 from kamgen.schema import Account, Settings, Visibility, json_schema
 
 
@@ -30,8 +30,10 @@ def _report(result: Result, fmt: str) -> None:
 def cmd_validate(args: argparse.Namespace, project: Project) -> int:
     paths = [Path(p) for p in args.paths] or None
     result = load(project, paths)
+    if args.health and result.portfolio is not None:
+        result.problems = sort_problems(result.problems + health_problems(result.portfolio, args.today))
     _report(result, args.format)
-    if args.format == "text" and not result.problems:
+    if args.format == "text" and result.ok:
         count = len(result.portfolio.accounts) if result.portfolio else 0
         _say(f"{count} account(s) valid")
     return exit_code(result.problems, strict=args.strict)
@@ -78,6 +80,19 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, project: Project) -> int:
+    from kamgen import report
+
+    result = load(project)
+    if result.portfolio is None:
+        sys.stderr.write(FORMATTERS["text"](result.problems))
+        _say("no report: fix the errors above first")
+        return exit_code(result.problems)
+    data = report.build(result.portfolio, args.today, args.visibility)
+    sys.stdout.write(report.FORMATS[args.format](data))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, project: Project) -> int:
     from kamgen.site import serve
 
@@ -98,6 +113,25 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+def _visibility_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--visibility",
+        type=Visibility,
+        choices=list(Visibility),
+        default=Visibility.INTERNAL,
+        help="highest visibility level to include (default: internal)",
+    )
+
+
+def _today_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        type=_date,
+        default=dt.date.today(),
+        help="the date that due, overdue and stale are computed from (default: today)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kamgen", description="Key-account playbooks: validate and build the site."
@@ -112,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="account files or folders (default: accounts/)")
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     p.add_argument("--strict", action="store_true", help="exit 2 when there are warnings")
+    p.add_argument(
+        "--no-health",
+        dest="health",
+        action="store_false",
+        help="schema and reference checks only, no health findings",
+    )
+    _today_option(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of account files (or of the settings)")
@@ -121,20 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="validate, render and build the site into site/")
     p.add_argument("--site-dir", help="output folder (default: site/)")
-    p.add_argument(
-        "--visibility",
-        type=Visibility,
-        choices=list(Visibility),
-        default=Visibility.INTERNAL,
-        help="highest visibility level to include (default: internal)",
-    )
-    p.add_argument(
-        "--today",
-        type=_date,
-        default=dt.date.today(),
-        help="the date to compute 'due' and 'overdue' from",
-    )
+    _visibility_option(p)
+    _today_option(p)
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("report", help="qualification, health and time allocation across the portfolio")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    _today_option(p)
+    _visibility_option(p)
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("serve", help="live preview: re-render and reload on every change")
     p.add_argument(

@@ -7,6 +7,7 @@ are left out, so no renderer has to remember to.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
@@ -65,6 +66,17 @@ class AccountRecord:
     data: Account
     body: str = ""
     body_line: int = 1
+    # Where each value was written, so analysis can point at the line.
+    positions: Mapping[tuple[str | int, ...], tuple[int, int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def where(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """(line, col) of a data path, else of its nearest written ancestor."""
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.positions:
+                return self.positions[path[:n]]
+        return (1, 1)
 
     @cached_property
     def people(self) -> dict[str, Stakeholder]:

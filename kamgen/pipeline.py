@@ -6,6 +6,7 @@ its own.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from kamgen import checks, codes
 from kamgen.loader import Document, Pos, account_id, discover, is_valid_id, load_file
 from kamgen.model import AccountRecord, Portfolio, all_checklists
 from kamgen.problems import Level, Problem, sort_problems
-from kamgen.schema import Account, Language, Settings
+from kamgen.schema import Account, FindingLevel, Language, Settings
 from kamgen.validate import to_model
 
 SETTINGS_FILE = "kamgen.yml"
@@ -137,7 +138,8 @@ def load_account(
         run(ctx)
     if not doc.ok:
         return None, doc
-    record = AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line)
+    positions = {key: (pos.line, pos.col) for key, pos in doc.values.items()}
+    record = AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line, positions)
     return record, doc
 
 
@@ -182,3 +184,28 @@ def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
     if settings is not None and result.ok:
         result.portfolio = Portfolio(settings, tuple(records), tuple(all_checklists(settings)))
     return result
+
+
+_LEVELS = {
+    FindingLevel.ERROR: Level.ERROR,
+    FindingLevel.WARNING: Level.WARNING,
+    FindingLevel.INFO: Level.INFO,
+}
+
+
+def health_problems(portfolio: Portfolio, today: dt.date) -> list[Problem]:
+    """Health findings as problems, at the line they concern, at the level the
+    settings give each code (warning by default; `off` leaves it out)."""
+    from kamgen.analytics import assess
+
+    levels = portfolio.settings.health.levels
+    problems = []
+    for record in portfolio.accounts:
+        for finding in assess(record, portfolio.settings, today).findings:
+            level = levels.get(finding.code, FindingLevel.WARNING)
+            if level is FindingLevel.OFF:
+                continue
+            line, col = record.where(finding.path)
+            message = f"{finding.message}; next step: {finding.next_step}"
+            problems.append(Problem(record.path, line, col, _LEVELS[level], finding.code, message))
+    return sort_problems(problems)

@@ -21,7 +21,7 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from kamgen import analytics, escape
+from kamgen import analytics, charts, escape
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
@@ -106,7 +106,8 @@ def _iso(value: dt.date | None) -> str:
 def _num(value: float | None) -> str:
     if value is None:
         return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    # Whole numbers for amounts; one decimal where it still means something.
+    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.1f}"
 
 
 def _people_links(ids: Iterable[str], record: AccountRecord) -> Markup:
@@ -159,6 +160,8 @@ class Renderer:
             overdue_goals={g.id for g in record.data.goals if analytics.is_overdue_goal(g, self.today)},
             overdue_actions={a.id for a in record.data.actions if analytics.is_overdue_action(a, self.today)},
             narrative=render_narrative(record.body) if record.body.strip() else None,
+            qual=analytics.qualify(record, self.portfolio.settings),
+            health=analytics.assess(record, self.portfolio.settings, self.today),
         )
 
     def portfolio_pages(self) -> list[Page]:
@@ -187,6 +190,7 @@ class Renderer:
         owners = analytics.by_owner(p)
         pages.append(self.page("owners/index.md", "owners.md.j2", label("owners_page"), owners=owners))
         pages += [self.page(f"owners/{g.key}.md", "owner.md.j2", g.label, group=g) for g in owners]
+        pages += self.analysis_pages()
         tags = analytics.by_tag(p)
         pages.append(self.page("tags/index.md", "tags.md.j2", label("tags_page"), tags=tags))
         pages += [
@@ -194,6 +198,40 @@ class Renderer:
             for g in tags
         ]
         return pages
+
+    def analysis_pages(self) -> list[Page]:
+        p, label = self.portfolio, self.labels.label
+        loads = analytics.owner_loads(p, self.today)
+        value_rows = analytics.effort_value(p)
+        health_rows = analytics.overview(p, self.today)
+        return [
+            self.page(
+                "ranking.md",
+                "ranking.md.j2",
+                label("ranking"),
+                ranking=analytics.ranking(p),
+                rule=p.settings.qualification.rule,
+            ),
+            self.page(
+                "health.md",
+                "health.md.j2",
+                label("health"),
+                rows=health_rows,
+                counts=analytics.status_counts(health_rows),
+            ),
+            self.page(
+                "time.md",
+                "time.md.j2",
+                label("time"),
+                loads=loads,
+                owner_chart=charts.owner_chart(loads, self.labels),
+                horizon_chart=charts.horizon_chart(analytics.portfolio_effort(p), self.labels),
+                neglected=analytics.neglected(p, self.today),
+                visits=analytics.senior_visits(p, self.today),
+                value_rows=value_rows,
+                value_chart=charts.effort_value_chart(value_rows, self.labels, p.settings.currency),
+            ),
+        ]
 
     def nav(self, method_pages: list[str]) -> list[NavItem]:
         """Section pages only: no page lists every account, so a page's size
@@ -204,6 +242,15 @@ class Renderer:
             NavItem(label("accounts"), "accounts/index.md"),
             NavItem(label("owners_page"), "owners/index.md"),
             NavItem(label("tags_page"), "tags/index.md"),
+            NavItem(
+                label("analysis"),
+                None,
+                (
+                    NavItem(label("ranking"), "ranking.md"),
+                    NavItem(label("health"), "health.md"),
+                    NavItem(label("time"), "time.md"),
+                ),
+            ),
         ]
         if method_pages:
             nav.append(NavItem(label("method"), None, tuple(NavItem("", path) for path in method_pages)))

@@ -75,11 +75,21 @@ def test_sample_portfolio_builds_strictly(sample_project: Project) -> None:
         "owners/index.html",
         "tags/index.html",
         "method/index.html",
+        "ranking/index.html",
+        "health/index.html",
+        "time/index.html",
     ):
         assert (site / path).is_file(), path
     account = page(site, "accounts/guangzhou-yaju-furniture/index.html")
     text = " ".join(account.text)
-    for expected in ("周敏", "Relationship map", "Who must buy in", "Vested interests", "of 7 done"):
+    for expected in (
+        "周敏",
+        "Relationship map",
+        "Who must buy in",
+        "Vested interests",
+        "of 7 done",
+        "Relationship health",
+    ):
         assert expected in text
     assert (
         "https://git.example.com/sales/key-accounts/edit/main/accounts/guangzhou-yaju-furniture.yaml"

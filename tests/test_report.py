@@ -1,0 +1,112 @@
+"""`kamgen report` and health findings in `kamgen validate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli_helpers import assert_golden
+from tests.conftest import MINIMAL
+from tests.test_cli import kamgen
+
+TODAY = "2026-11-26"
+
+
+def test_json_report_golden() -> None:
+    result = kamgen("report", "--format", "json", "--today", TODAY)
+    assert result.returncode == 0, result.stderr
+    assert_golden("report.json", result.stdout)
+
+
+def test_json_report_shape_is_stable() -> None:
+    data = json.loads(kamgen("report", "--format", "json", "--today", TODAY).stdout)
+    assert data["report_version"] == 1
+    assert set(data) == {
+        "report_version", "today", "visibility", "currency", "accounts", "owners", "portfolio", "neglected", "senior_visits",
+    }  # fmt: skip
+    account = data["accounts"][0]
+    assert set(account) == {
+        "id",
+        "name",
+        "path",
+        "tier",
+        "owner",
+        "health",
+        "qualification",
+        "effort",
+        "last_activity",
+    }
+    assert [a["id"] for a in data["accounts"]] == sorted(a["id"] for a in data["accounts"])
+    statuses = {a["id"]: a["health"]["status"] for a in data["accounts"]}
+    assert set(statuses.values()) == {"red", "amber", "green"}
+    assert data["portfolio"]["mismatches"] == ["megamart-retail"]
+
+
+def test_report_respects_visibility() -> None:
+    internal = kamgen("report", "--format", "json", "--today", TODAY).stdout
+    restricted = kamgen("report", "--format", "json", "--today", TODAY, "--visibility", "restricted").stdout
+    assert "wu-lei" not in internal and "wu-lei" in restricted
+
+
+def test_text_and_markdown_reports() -> None:
+    text = kamgen("report", "--today", TODAY).stdout
+    assert (
+        "megamart-retail: health red, score 40%, does not qualify  MISMATCH: declared-not-qualified" in text
+    )
+    md = kamgen("report", "--format", "markdown", "--today", TODAY).stdout
+    assert "| Nordwerk Maschinenbau GmbH | strategic | green | 100% | yes |  |" in md
+
+
+def _project(tmp_path: Path, settings_extra: str = "") -> Path:
+    (tmp_path / "kamgen.yml").write_text(
+        "team: [{id: li-wei, name: Li}]\n" + settings_extra, encoding="utf-8"
+    )
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "acme.yaml").write_text(
+        MINIMAL + "stakeholders:\n  - {id: a, name: A, role: coach}\n", encoding="utf-8"
+    )
+    return tmp_path
+
+
+def test_health_findings_are_warnings_in_validate(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    result = kamgen("validate", "--today", TODAY, cwd=root)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert (
+        "accounts/acme.yaml:5:3: warning H101 1 current contact(s), fewer than 3; next step: Ask your contacts to introduce you to colleagues"
+        in lines
+    )
+    assert "accounts/acme.yaml:5:5: warning H111 A: last contact never; next step: Get back in touch" in lines
+    assert kamgen("validate", "--today", TODAY, "--strict", cwd=root).returncode == 2
+    assert kamgen("validate", "--today", TODAY, "--no-health", "--strict", cwd=root).returncode == 0
+
+
+def test_health_levels_are_configurable(tmp_path: Path) -> None:
+    root = _project(tmp_path, "health:\n  levels: {H101: error, H111: 'off'}\n")
+    result = kamgen("validate", "--today", TODAY, cwd=root)
+    assert result.returncode == 1
+    assert "error H101" in result.stdout and "H111" not in result.stdout
+
+
+def test_unknown_finding_code_in_settings(tmp_path: Path) -> None:
+    root = _project(tmp_path, "health:\n  levels: {H999: error}\n")
+    result = kamgen("validate", "--no-health", cwd=root)
+    assert result.stdout.splitlines()[0] == "kamgen.yml:3:12: error K208 no health finding has the code H999"
+
+
+def test_unknown_currency(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "accounts" / "acme.yaml").write_text(
+        MINIMAL + "qualification:\n  currency: JPY\n", encoding="utf-8"
+    )
+    result = kamgen("validate", "--no-health", cwd=root)
+    assert result.stdout.splitlines()[0] == (
+        "accounts/acme.yaml:5:13: error K209 no exchange rate for JPY; add it to exchange_rates in kamgen.yml"
+    )
+
+
+def test_samples_report_without_errors() -> None:
+    result = kamgen("validate", "--today", TODAY)
+    assert result.returncode == 0
+    assert " error " not in result.stdout
