@@ -10,9 +10,9 @@ from markupsafe import Markup
 
 from kamgen.analytics import EffortValue, OwnerLoad
 from kamgen.analytics.effort import HORIZONS
-from kamgen.escape import md
 from kamgen.labels import Labels
 from kamgen.svg import attrs, fit, text_width
+from kamgen.svg import text as svg_text
 
 FONT = 12
 BAR_H = 18
@@ -40,15 +40,11 @@ STYLE = (
 )
 
 
-def _t(text: str) -> str:
-    return str(md(text))
-
-
 def _svg(kind: str, width: float, height: float, label: str, body: list[str]) -> Markup:
     head = (
         f'<svg class="kg-chart kg-chart-{kind}" xmlns="http://www.w3.org/2000/svg" '
         f"{attrs(viewBox=f'0 0 {width:.0f} {height:.0f}', width=f'{width:.0f}', role='img')} "
-        f'aria-label="{_t(label)}" style="max-width:100%;height:auto">{STYLE}'
+        f'aria-label="{svg_text(label)}" style="max-width:100%;height:auto">{STYLE}'
     )
     return Markup("\n".join([head, *body, "</svg>"]))
 
@@ -58,7 +54,7 @@ def _legend(labels: Labels, y: float) -> list[str]:
     for h in HORIZONS:
         name = labels.enum("horizon", h) if h != "unspecified" else labels.label("unspecified")
         out.append(f"<rect {attrs(x=x, y=y, width=12, height=12, fill=HORIZON_COLOURS[h])}/>")
-        out.append(f"<text {attrs(x=x + 16, y=y + 10, font_size=FONT - 1)}>{_t(name)}</text>")
+        out.append(f"<text {attrs(x=x + 16, y=y + 10, font_size=FONT - 1)}>{svg_text(name)}</text>")
         x += 16 + text_width(name, FONT - 1) + 14
     return out
 
@@ -70,7 +66,7 @@ def _stack(x: float, y: float, scale: float, hours: dict[str, float], labels: La
             continue
         w = hours[h] * scale
         name = labels.enum("horizon", h) if h != "unspecified" else labels.label("unspecified")
-        title = f"<title>{_t(name)}: {hours[h]:.0f} h</title>"
+        title = f"<title>{svg_text(name)}: {hours[h]:.0f} h</title>"
         out.append(
             f"<rect {attrs(x=f'{x:.1f}', y=y, width=f'{w:.1f}', height=BAR_H, fill=HORIZON_COLOURS[h])}>"
             f"{title}</rect>"
@@ -91,7 +87,7 @@ def owner_chart(loads: list[OwnerLoad], labels: Labels) -> Markup:
     for load in loads:
         body.append(
             f"<text {attrs(x=0, y=y + 13, font_size=FONT)}>"
-            f"{_t(fit(load.member.name, FONT, name_w - 8))}</text>"
+            f"{svg_text(fit(load.member.name, FONT, name_w - 8))}</text>"
         )
         body += _stack(name_w, y, scale, load.planned_by_horizon, labels)
         cap_w = load.capacity * scale
@@ -101,7 +97,9 @@ def owner_chart(loads: list[OwnerLoad], labels: Labels) -> Markup:
         pct = f" ({load.utilisation_pct:.0f}%)" if load.utilisation_pct is not None else ""
         cls = ' class="kg-over"' if load.overloaded else ""
         text = f"{load.planned:.0f} h / {load.capacity:.0f} h{pct}"
-        body.append(f"<text{cls} {attrs(x=WIDTH - value_w + 8, y=y + 13, font_size=FONT)}>{_t(text)}</text>")
+        body.append(
+            f"<text{cls} {attrs(x=WIDTH - value_w + 8, y=y + 13, font_size=FONT)}>{svg_text(text)}</text>"
+        )
         y += BAR_H + GAP
     body += _legend(labels, y + 4)
     return _svg("owners", WIDTH, y + 24, labels.label("time_by_owner"), body)
@@ -118,7 +116,7 @@ def horizon_chart(hours: dict[str, float], labels: Labels) -> Markup:
     for h in HORIZONS:
         name = labels.enum("horizon", h) if h != "unspecified" else labels.label("unspecified")
         w = hours.get(h, 0.0) / peak * plot_w
-        body.append(f"<text {attrs(x=0, y=y + 13, font_size=FONT)}>{_t(name)}</text>")
+        body.append(f"<text {attrs(x=0, y=y + 13, font_size=FONT)}>{svg_text(name)}</text>")
         body.append(
             f"<rect {attrs(x=name_w, y=y, width=f'{w:.1f}', height=BAR_H, fill=HORIZON_COLOURS[h])}/>"
         )
@@ -140,8 +138,8 @@ def effort_value_chart(rows: list[EffortValue], labels: Labels, currency: str) -
         f'<line class="kg-axis" {attrs(x1=left, y1=top + plot_h, x2=left + plot_w, y2=top + plot_h)}/>',
         f'<line class="kg-axis" {attrs(x1=left, y1=top, x2=left, y2=top + plot_h)}/>',
         f"<text {attrs(x=left + plot_w, y=height - 6, font_size=FONT - 1, text_anchor='end')}>"
-        f"{_t(labels.label('annual_volume'))} ({_t(currency)}, {max_x:,.0f} max)</text>",
-        f"<text {attrs(x=4, y=top + 10, font_size=FONT - 1)}>{_t(labels.label('effort'))}</text>",
+        f"{svg_text(labels.label('annual_volume'))} ({svg_text(currency)}, {max_x:,.0f} max)</text>",
+        f"<text {attrs(x=4, y=top + 10, font_size=FONT - 1)}>{svg_text(labels.label('effort'))}</text>",
         f"<text {attrs(x=left - 6, y=top + 22, font_size=FONT - 1, text_anchor='end')}>{max_y:.0f}</text>",
     ]
     for r in rows:
@@ -150,10 +148,11 @@ def effort_value_chart(rows: list[EffortValue], labels: Labels, currency: str) -
         x = left + r.volume / max_x * plot_w
         y = top + plot_h - r.hours / max_y * plot_h
         name = fit(r.record.data.name, FONT - 1, right - 12)
-        title = f"<title>{_t(r.record.data.name)}: {r.hours:.0f} h, {_t(currency)} {r.volume:,.0f}</title>"
+        tip = f"{r.record.data.name}: {r.hours:.0f} h, {currency} {r.volume:,.0f}"
+        label = attrs(x=f"{x + 9:.1f}", y=f"{y + 4:.1f}", font_size=FONT - 1)
         body.append(
-            f'<g class="kg-point">{title}'
+            f'<g class="kg-point"><title>{svg_text(tip)}</title>'
             f"<circle {attrs(cx=f'{x:.1f}', cy=f'{y:.1f}', r=6, fill='#5c6bc0')}/>"
-            f"<text {attrs(x=f'{x + 9:.1f}', y=f'{y + 4:.1f}', font_size=FONT - 1)}>{_t(name)}</text></g>"
+            f"<text {label}>{svg_text(name)}</text></g>"
         )
     return _svg("effort-value", WIDTH, height, labels.label("effort_vs_value"), body)

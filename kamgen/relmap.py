@@ -38,10 +38,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from kamgen.escape import md
 from kamgen.labels import Labels
 from kamgen.schema import Account, BuyingRole, Language, Level3, RelationKind, Stakeholder, Stance
-from kamgen.svg import attrs, fit, text_width
+from kamgen.svg import attrs, fit, one_line, text_width
+from kamgen.svg import text as svg_text
 
 REPORTS_TO = "reports-to"
 EDGE_KINDS: tuple[str, ...] = (REPORTS_TO, *(k.value for k in RelationKind))
@@ -212,21 +212,6 @@ class MapLayout:
 
 # ---------------------------------------------------------------- text
 
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-_SPACE = re.compile(r"\s+")
-
-
-def _clean(text: object) -> str:
-    """One line of text that XML accepts."""
-    return _SPACE.sub(" ", _XML_FORBIDDEN.sub("", str(text))).strip()
-
-
-def _esc(text: object) -> str:
-    # Escape every ASCII punctuation character, not only XML's five: should
-    # the map ever reach Python-Markdown outside a block-level wrapper, no
-    # name can then become emphasis, code or a link inside the SVG.
-    return str(md(_clean(text)))
-
 
 def _n(value: float) -> str:
     text = f"{value:.1f}"
@@ -235,7 +220,7 @@ def _n(value: float) -> str:
 
 def _initials(name: str) -> str:
     """LW for Li Wei; 陳 for 陳家欣 (a Chinese surname is one character)."""
-    base = re.sub(r"\(.*?\)", " ", _clean(name)).strip() or _clean(name)
+    base = re.sub(r"\(.*?\)", " ", one_line(name)).strip() or one_line(name)
     firsts = [next((c for c in word if c.isalnum()), "") for word in base.split()]
     return "".join(firsts)[:3].upper()
 
@@ -272,14 +257,14 @@ def _card(person: Stakeholder, labels: Labels, team_names: Mapping[str, str]) ->
     )
     return _Card(
         id=person.id,
-        name=_clean(person.name),
-        title=_clean(person.title or person.department or ""),
+        name=one_line(person.name),
+        title=one_line(person.title or person.department or ""),
         stance=person.stance.value if person.stance else "unknown",
         influence=person.influence.value if person.influence else "unknown",
         role=ROLE_CODES.get(person.role or "", UNKNOWN_ROLE),
         known=person.known_in_person,
         cover=cover,
-        left=_clean(labels.label("left_company")) if person.left_on else "",
+        left=one_line(labels.label("left_company")) if person.left_on else "",
     )
 
 
@@ -304,7 +289,7 @@ def _tooltip(person: Stakeholder, labels: Labels, team_names: Mapping[str, str])
     )
     if person.left_on:
         lines.append(f"{labels.label('left_company')} ({person.left_on.isoformat()})")
-    return "&#10;".join(_esc(line) for line in lines)
+    return "&#10;".join(svg_text(line) for line in lines)
 
 
 # ---------------------------------------------------------------- graph
@@ -782,16 +767,16 @@ def _stance_label(labels: Labels, stance: str) -> str:
 
 
 def _head_col(labels: Labels) -> float:
-    return max(text_width(_clean(h), LEGEND_SIZE) for h, _ in _sections(labels)) + LEG_SPACE
+    return max(text_width(one_line(h), LEGEND_SIZE) for h, _ in _sections(labels)) + LEG_SPACE
 
 
 def _key_width(text: str) -> float:
-    return SWATCH + 6 + text_width(_clean(text), LEGEND_SIZE)
+    return SWATCH + 6 + text_width(one_line(text), LEGEND_SIZE)
 
 
 def _legend_min_width(labels: Labels) -> float:
     widest = max(_key_width(t) for _, items in _sections(labels) for _, _, t in items)
-    title = text_width(_clean(labels.label("legend")), LEGEND_SIZE)
+    title = text_width(one_line(labels.label("legend")), LEGEND_SIZE)
     # At least two entries a line, or a small map's legend would be a tall column.
     return 2 * LEG_PAD + max(_head_col(labels) + 2 * widest + LEG_SPACE, title)
 
@@ -799,17 +784,17 @@ def _legend_min_width(labels: Labels) -> float:
 def _legend_keys(labels: Labels, width: float) -> list[_Key]:
     """Legend entries flowed into lines: one section a line, wrapping under its items."""
     inner, indent = width - 2 * LEG_PAD, _head_col(labels)
-    keys = [_Key("title", "", _clean(labels.label("legend")), 0, 0)]
+    keys = [_Key("title", "", one_line(labels.label("legend")), 0, 0)]
     line = 0
     for heading, items in _sections(labels):
         line += 1
         if heading:
-            keys.append(_Key("heading", "", _clean(heading), 0, line))
+            keys.append(_Key("heading", "", one_line(heading), 0, line))
         x = indent
         for kind, value, text in items:
             if x > indent and x + _key_width(text) > inner:
                 line, x = line + 1, indent
-            keys.append(_Key(kind, value, _clean(text), x, line))
+            keys.append(_Key(kind, value, one_line(text), x, line))
             x += _key_width(text) + LEG_SPACE
     return keys
 
@@ -880,7 +865,7 @@ def _empty_size(labels: Labels) -> tuple[float, float]:
 
 
 def _empty_text(labels: Labels) -> str:
-    return _clean(labels.label("no_stakeholders"))
+    return one_line(labels.label("no_stakeholders"))
 
 
 # ---------------------------------------------------------------- SVG
@@ -893,7 +878,7 @@ def _el(tag: str, content: str | None = None, /, **values: object) -> str:
 
 
 def _text(cls: str, x: float, y: float, size: float, text: str, **more: object) -> str:
-    return _el("text", _esc(text), class_=cls, x=_n(x), y=_n(y), font_size=_n(size), **more)
+    return _el("text", svg_text(text), class_=cls, x=_n(x), y=_n(y), font_size=_n(size), **more)
 
 
 def _mark(cls: str, mark_cls: str, centre: tuple[float, float], r: float, size: float, mark: str) -> str:
@@ -999,7 +984,7 @@ def _edge(edge: Edge, names: Mapping[str, str], labels: Labels, uid: str) -> str
     tip = f"{names[edge.source]} {labels.enum('relation', edge.kind)} {names[edge.target]}"
     return _el(
         "path",
-        f"<title>{_esc(tip)}</title>",
+        f"<title>{svg_text(tip)}</title>",
         class_=f"kg-edge kg-edge-{edge.kind}",
         data_from=edge.source,
         data_to=edge.target,
@@ -1135,7 +1120,7 @@ def _root(width: float, height: float, label: str) -> str:
         viewBox=f"0 0 {_n(width)} {_n(height)}",
         width=_n(width),
         role="img",
-        aria_label=_clean(label),
+        aria_label=one_line(label),
         style="max-width:100%;height:auto",
     )
     return opened.removesuffix("</svg>")

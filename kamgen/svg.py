@@ -8,9 +8,10 @@ label always fits the box drawn for it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-from kamgen.escape import xml
+from kamgen.escape import md, xml
 
 # Average advance of a Latin character as a share of the font size, for the
 # sans-serif fonts Material uses; a little above the true ~0.55 to err wide.
@@ -45,6 +46,25 @@ def fit(text: str, font_size: float, max_width: float) -> str:
             break
         out += ch
     return out + "…"
+
+
+# Characters XML 1.0 does not allow at all; account text may contain them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def one_line(value: object) -> str:
+    """Account text on one line: no XML-invalid characters, whitespace collapsed.
+
+    A blank line inside an SVG would end the raw HTML block in Markdown.
+    """
+    return " ".join(_NOT_XML.sub("", str(value)).split())
+
+
+def text(value: object) -> str:
+    """Account text as element content. Every ASCII punctuation mark becomes a
+    character reference, not only XML's five: should a drawing ever reach a
+    Markdown engine outside a block wrapper, no text can turn into markup."""
+    return str(md(one_line(value)))
 
 
 def attrs(**values: object) -> str:

@@ -17,17 +17,16 @@ Markdown would lift out of the SVG as a block of its own).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup
 
-from kamgen.escape import md
 from kamgen.labels import Labels
 from kamgen.schema import Account, Action, ActionStatus, Goal, GoalStatus, Horizon
-from kamgen.svg import attrs, fit, text_width
+from kamgen.svg import attrs, fit, one_line, text_width
+from kamgen.svg import text as svg_text
 
 LANES: tuple[Horizon, ...] = tuple(Horizon)  # now … long-term, in reading order
 
@@ -57,7 +56,6 @@ _OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 # XML 1.0 forbids most control characters; one in a statement would make the
 # whole page's SVG unparseable.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -117,19 +115,10 @@ class _Item:
     goal: str | None = None
 
 
-def _clean(value: object) -> str:
-    """Account text on one line: no XML-invalid characters, whitespace collapsed.
-
-    A line break inside the SVG is harmless, but a blank line would end the
-    raw HTML block in Markdown and break the page.
-    """
-    return " ".join(_NOT_XML.sub("", str(value)).split())
-
-
 def _goal_item(goal: Goal, today: date) -> _Item:
     overdue = goal.target is not None and goal.target < today and goal.status in _OPEN_GOAL
     return _Item(
-        goal.id, "goal", goal.horizon, goal.target, _clean(goal.statement), goal.status.value, overdue
+        goal.id, "goal", goal.horizon, goal.target, one_line(goal.statement), goal.status.value, overdue
     )
 
 
@@ -146,7 +135,7 @@ def _action_item(action: Action, lane: Horizon, today: date) -> _Item:
         "action",
         lane,
         action.due,
-        _clean(action.title),
+        one_line(action.title),
         action.status.value,
         overdue,
         action.kind.value,
@@ -353,11 +342,6 @@ def _n(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _text(value: object) -> str:
-    """Account text as element content: XML-safe and inert to Markdown."""
-    return str(md(_clean(value)))
-
-
 def _el(tag: str, content: str = "", **values: object) -> str:
     head = f"<{tag} {attrs(**values)}" if values else f"<{tag}"
     return f"{head}>{content}</{tag}>" if content else f"{head}/>"
@@ -535,7 +519,9 @@ def _lanes(layout: TimelineLayout, labels: Labels) -> list[str]:
                     height=_n(bottom - top),
                 )
             )
-        out.append(_el("text", _text(name), class_="kg-lane-label", x=_n(EDGE), y=_n((top + bottom) / 2 + 4)))
+        out.append(
+            _el("text", svg_text(name), class_="kg-lane-label", x=_n(EDGE), y=_n((top + bottom) / 2 + 4))
+        )
         out.append("</g>")
     return out
 
@@ -555,7 +541,7 @@ def _nodate(layout: TimelineLayout, labels: Labels) -> list[str]:
             width=_n(layout.width - left + GAP / 2),
             height=_n(layout.lanes_bottom - layout.axis_bottom),
         ),
-        _el("text", _text(title), x=_n(left + 4), y=_n(layout.axis_bottom - 10)),
+        _el("text", svg_text(title), x=_n(left + 4), y=_n(layout.axis_bottom - 10)),
         "</g>",
     ]
 
@@ -587,18 +573,18 @@ def _classes(mark: Mark) -> str:
 
 def _goal(mark: Mark, labels: Labels) -> str:
     head = attrs(class_=_classes(mark), href=f"#goal-{mark.id}", data_id=mark.id)
-    parts = [f"<a {head}>", f"<title>{_text(_goal_title(mark, labels))}</title>"]
+    parts = [f"<a {head}>", f"<title>{svg_text(_goal_title(mark, labels))}</title>"]
     parts.append(_el("path", class_="kg-mark", d=_diamond(mark.x, mark.y)))
     if mark.achieved:
         parts.append(_el("path", class_="kg-check", d=_check(mark.x, mark.y)))
     bx, _, _, _ = mark.label_box
-    parts.append(_el("text", _text(mark.label), class_="kg-label", x=_n(bx), y=_n(mark.y + 4)))
+    parts.append(_el("text", svg_text(mark.label), class_="kg-label", x=_n(bx), y=_n(mark.y + 4)))
     return "".join(parts) + "</a>"
 
 
 def _action(mark: Mark, labels: Labels) -> str:
     head = attrs(class_=_classes(mark), data_id=mark.id, data_goal=mark.goal)
-    title = f"<title>{_text(_action_title(mark, labels))}</title>"
+    title = f"<title>{svg_text(_action_title(mark, labels))}</title>"
     circle = _el("circle", cx=_n(mark.x), cy=_n(mark.y), r=_n(DOT))
     return f"<g {head}>{title}{circle}</g>"
 
@@ -612,7 +598,7 @@ def _today(layout: TimelineLayout, labels: Labels) -> list[str]:
     y2 = layout.lanes_bottom + 4
     return [
         _el("line", class_="kg-today", x1=_n(x), y1=_n(layout.axis_bottom - 6), x2=_n(x), y2=_n(y2)),
-        _el("text", _text(text), class_="kg-today-label", x=_n(tx), y=_n(y2 + 12)),
+        _el("text", svg_text(text), class_="kg-today-label", x=_n(tx), y=_n(y2 + 12)),
     ]
 
 
@@ -639,13 +625,13 @@ def _legend(layout: TimelineLayout, labels: Labels) -> list[str]:
     ]
     y = layout.height - LEGEND_H / 2
     title = fit(labels.label("legend"), FONT, 80)
-    out = ['<g class="kg-legend">', _el("text", _text(title), x=_n(EDGE), y=_n(y + 4))]
+    out = ['<g class="kg-legend">', _el("text", svg_text(title), x=_n(EDGE), y=_n(y + 4))]
     # Widths are capped so that the four entries always fit on one line of 800 px.
     x = EDGE + text_width(title, FONT) + 14
     for key, text in entries:
         text = fit(text, FONT, 140)
         out.append(_legend_glyph(key, x + DIAMOND, y))
-        out.append(_el("text", _text(text), x=_n(x + 2 * DIAMOND + 5), y=_n(y + 4)))
+        out.append(_el("text", svg_text(text), x=_n(x + 2 * DIAMOND + 5), y=_n(y + 4)))
         x += 2 * DIAMOND + 5 + text_width(text, FONT) + 16
     out.append("</g>")
     return out
@@ -657,7 +643,7 @@ def _legend(layout: TimelineLayout, labels: Labels) -> list[str]:
 def _empty(labels: Labels) -> Markup:
     width, height = 400.0, 32.0
     text = fit(labels.label("timeline_empty"), FONT, width - 2 * EDGE)
-    body = _el("text", _text(text), x=_n(EDGE), y="20")
+    body = _el("text", svg_text(text), x=_n(EDGE), y="20")
     return Markup(f"{_open(width, height, labels.label('timeline'), ' kg-empty')}\n{body}\n</svg>")
 
 

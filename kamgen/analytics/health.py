@@ -81,8 +81,17 @@ class Context:
         """People still at the company, with their index in the file."""
         return [(i, s) for i, s in enumerate(self.record.data.stakeholders) if not s.left_on]
 
-    def days_since(self, day: dt.date | None) -> int | None:
-        return (self.today - day).days if day else None
+    @property
+    def in_open_actions(self) -> set[str]:
+        """Ids of people that a planned or running action involves."""
+        return {sid for a in self.record.data.actions if a.status in OPEN_ACTIONS for sid in a.stakeholders}
+
+    def staleness(self, day: dt.date | None, limit: int) -> str | None:
+        """'never' or 'N days ago' when ``day`` is more than ``limit`` days back."""
+        if day is None:
+            return "never"
+        days = (self.today - day).days
+        return f"{days} days ago" if days > limit else None
 
 
 RULES: list[Rule] = []
@@ -216,9 +225,8 @@ def interest_stale(ctx: Context) -> Iterator[Finding]:
     for i, v in enumerate(ctx.record.data.interests):
         if v.tactic is Tactic.NONE or v.status is InterestStatus.DEFUSED:
             continue
-        days = ctx.days_since(v.last_step)
-        if days is None or days > limit:
-            when = "never" if days is None else f"{days} days ago"
+        when = ctx.staleness(v.last_step, limit)
+        if when:
             yield _finding(
                 "H108",
                 f"interest '{v.id}': last step {when}",
@@ -232,7 +240,7 @@ def interest_stale(ctx: Context) -> Iterator[Finding]:
 def opponent_no_action(ctx: Context) -> Iterator[Finding]:
     """A high-influence non-supporter or enemy with no open action that
     involves them."""
-    involved = {sid for a in ctx.record.data.actions if a.status in OPEN_ACTIONS for sid in a.stakeholders}
+    involved = ctx.in_open_actions
     for i, s in ctx.current:
         if s.influence is Level3.HIGH and s.stance in OPPOSED and s.id not in involved:
             yield _finding(
@@ -248,7 +256,7 @@ def opponent_no_action(ctx: Context) -> Iterator[Finding]:
 def departed_still_counted(ctx: Context) -> Iterator[Finding]:
     """Someone who left the company is still counted: covered by our team,
     needed for buy-in, or in an open action."""
-    in_actions = {sid for a in ctx.record.data.actions if a.status in OPEN_ACTIONS for sid in a.stakeholders}
+    in_actions = ctx.in_open_actions
     for i, s in enumerate(ctx.record.data.stakeholders):
         if s.left_on and (s.coverage or s.buy_in_required or s.id in in_actions):
             yield _finding(
@@ -265,9 +273,8 @@ def stale_contact(ctx: Context) -> Iterator[Finding]:
     """A current contact not touched for more than thresholds.stale_contact_days."""
     limit = ctx.settings.thresholds.stale_contact_days
     for i, s in ctx.current:
-        days = ctx.days_since(s.last_contact)
-        if days is None or days > limit:
-            when = "never" if days is None else f"{days} days ago"
+        when = ctx.staleness(s.last_contact, limit)
+        if when:
             yield _finding(
                 "H111", f"{s.name}: last contact {when}", "Get back in touch", (s.id,), ("stakeholders", i)
             )
