@@ -167,14 +167,18 @@ def map_node_targets(page: Page) -> list[str]:
 # --- a clean page: no foreign requests, no errors -------------------------------
 
 
-@pytest.mark.parametrize("path", ["", ACCOUNT_PATH], ids=["home", "account"])
+PAGES = ["", ACCOUNT_PATH, "ranking/", "health/", "time/", "accounts/"]
+PAGE_IDS = ["home", "account", "ranking", "health", "time", "accounts"]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
 def test_page_requests_only_localhost(open_page: Callable[..., tuple[Page, Recorder]], path: str) -> None:
     page, recorder = open_page(path)
     page.wait_for_load_state("networkidle")
     recorder.assert_only_local_requests()
 
 
-@pytest.mark.parametrize("path", ["", ACCOUNT_PATH], ids=["home", "account"])
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
 def test_page_has_no_console_or_page_errors(
     open_page: Callable[..., tuple[Page, Recorder]], path: str
 ) -> None:
@@ -209,6 +213,15 @@ def test_goal_timeline_is_visible(open_page: Callable[..., tuple[Page, Recorder]
     expect(timeline).to_be_visible()
     box = timeline.bounding_box()
     assert box is not None and box["width"] > 50 and box["height"] > 20, f"timeline box {box}"
+    recorder.assert_no_errors()
+
+
+def test_time_page_shows_the_owner_chart(open_page: Callable[..., tuple[Page, Recorder]]) -> None:
+    page, recorder = open_page("time/")
+    chart = require(page, "svg.kg-chart-owners", "time-allocation chart")
+    expect(chart).to_be_visible()
+    # One dashed capacity outline per team member in kamgen.yml.
+    expect(chart.locator("rect.kg-capacity")).to_have_count(4)
     recorder.assert_no_errors()
 
 
