@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class Site:
     pages: list[Page]
     nav: list[NavItem] = field(default_factory=list)
     stylesheets: list[str] = field(default_factory=list)
+    # Names to keep whole when search segments Chinese text (陳杰, not 陳 + 杰).
+    search_terms: list[str] = field(default_factory=list)
 
 
 # kamgen's stylesheet is a template too, so a user can override it.
@@ -272,7 +275,20 @@ def render_site(
     renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base)
     pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
-    return Site(pages, renderer.nav(method_pages or []), [STYLESHEET])
+    return Site(pages, renderer.nav(method_pages or []), [STYLESHEET], search_terms(visible))
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+
+
+def search_terms(portfolio: Portfolio) -> list[str]:
+    """Names of accounts and people written in Chinese characters."""
+    names: set[str] = set()
+    for rec in portfolio.accounts:
+        names.update([rec.data.name, *rec.data.aliases])
+        for s in rec.data.stakeholders:
+            names.update([s.name, *s.aliases])
+    return sorted(n.strip() for n in names if _CJK.search(n) and " " not in n.strip())
 
 
 def edit_base(settings: Settings) -> str | None:

@@ -86,6 +86,7 @@ def config(
     site_dir: Path,
     nav: list[NavItem],
     stylesheets: list[str] | None = None,
+    search_dict: Path | None = None,
 ) -> dict[str, Any]:
     other_languages = sorted(LANGUAGE_DIRS - {settings.language.value})
     cfg: dict[str, Any] = {
@@ -103,10 +104,38 @@ def config(
     }
     if stylesheets:
         cfg["extra_css"] = [*(_parent(project).get("extra_css") or []), *stylesheets]
+    if search_dict is not None:
+        cfg["plugins"] = _with_search_dictionary(_parent(project).get("plugins"), search_dict)
     if settings.site.repo_url:
         cfg["repo_url"] = settings.site.repo_url
         cfg["edit_uri"] = ""  # kamgen writes its own edit links to the account source
     return cfg
+
+
+def _with_search_dictionary(plugins: Any, path: Path) -> list[Any]:
+    """The project's plugins, with search told to keep our names whole.
+
+    Material's search segments Chinese with jieba, which splits names it does
+    not know (陳杰 into 陳 + 杰); a user dictionary of the portfolio's names
+    keeps them whole, so a search for a name finds it first.
+    """
+    out: list[Any] = []
+    for entry in plugins or ["search"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        if name in ("search", "material/search"):
+            options = {} if isinstance(entry, str) else dict(entry[name] or {})
+            entry = {name: {**options, "jieba_dict_user": str(path.resolve())}}
+        out.append(entry)
+    return out
+
+
+def write_search_dictionary(project: Project, terms: list[str]) -> Path:
+    path = project.work_dir / "search-words.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # jieba's user dictionary: one "word frequency" a line; a high frequency
+    # makes the segmenter prefer the whole name.
+    path.write_text("".join(f"{term} 100000\n" for term in terms), encoding="utf-8")
+    return path
 
 
 def write_config(project: Project, cfg: dict[str, Any], name: str = "mkdocs.yml") -> Path:
@@ -142,7 +171,8 @@ def build_site(project: Project, settings: Settings, site: Site, site_dir: Path)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        run_mkdocs(write_config(project, config(project, settings, staging, site.nav, site.stylesheets)))
+        words = write_search_dictionary(project, site.search_terms)
+        run_mkdocs(write_config(project, config(project, settings, staging, site.nav, site.stylesheets, words)))
         if site_dir.exists():
             shutil.rmtree(site_dir)
         staging.rename(site_dir)

@@ -95,6 +95,10 @@ def test_sample_portfolio_builds_strictly(sample_project: Project) -> None:
         "https://git.example.com/sales/key-accounts/edit/main/accounts/guangzhou-yaju-furniture.yaml"
         in account.urls
     )
+    # Chinese names stay whole in the search index (jieba would split 陳杰).
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    words = " ".join(doc["text"] for doc in index["docs"])
+    assert "\u200b陳杰\u200b" in words and "陳\u200b杰" not in words
     # Generated pages are never committed: they live in the git-ignored work dir.
     assert not (sample_project.root / "docs" / "accounts").exists()
 
