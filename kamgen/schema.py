@@ -28,7 +28,8 @@ from kamgen.loader import ID_PATTERN
 
 # Strict scalars: YAML already typed the value; a string "12" where a number
 # is meant is a mistake to report, not to coerce.
-Text = Annotated[str, Strict(), StringConstraints(min_length=1)]
+# A cap keeps one pasted document from bloating every page it appears on.
+Text = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=5000)]
 Int = Annotated[int, Strict()]
 Number = Annotated[float, Strict()]
 Bool = Annotated[bool, Strict()]
