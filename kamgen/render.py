@@ -23,6 +23,7 @@ import markupsafe
 from markupsafe import Markup
 
 from kamgen import analytics, charts, escape
+from kamgen.codes import CODES
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
@@ -194,6 +195,11 @@ class Renderer:
         pages.append(self.page("owners/index.md", "owners.md.j2", label("owners_page"), owners=owners))
         pages += [self.page(f"owners/{g.key}.md", "owner.md.j2", g.label, group=g) for g in owners]
         pages += self.analysis_pages()
+        pages.append(
+            self.page(
+                "codes.md", "codes.md.j2", label("codes"), codes=sorted(CODES.values(), key=lambda c: c.code)
+            )
+        )
         tags = analytics.by_tag(p)
         pages.append(self.page("tags/index.md", "tags.md.j2", label("tags_page"), tags=tags))
         pages += [
@@ -252,6 +258,7 @@ class Renderer:
                     NavItem(label("ranking"), "ranking.md"),
                     NavItem(label("health"), "health.md"),
                     NavItem(label("time"), "time.md"),
+                    NavItem(label("codes"), "codes.md"),
                 ),
             ),
         ]

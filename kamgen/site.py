@@ -172,7 +172,9 @@ def build_site(project: Project, settings: Settings, site: Site, site_dir: Path)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         words = write_search_dictionary(project, site.search_terms)
-        run_mkdocs(write_config(project, config(project, settings, staging, site.nav, site.stylesheets, words)))
+        run_mkdocs(
+            write_config(project, config(project, settings, staging, site.nav, site.stylesheets, words))
+        )
         if site_dir.exists():
             shutil.rmtree(site_dir)
         staging.rename(site_dir)

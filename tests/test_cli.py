@@ -102,7 +102,7 @@ def test_exit_code_mapping() -> None:
 
 def test_codes_command_lists_every_code() -> None:
     out = kamgen("codes").stdout
-    for code in ("K001", "K005", "K006", "K101", "K106", "K201", "K203", "K207"):
+    for code in ("K001", "K005", "K006", "K101", "K106", "K201", "K203", "K207", "K209", "H101", "H116"):
         assert f"\n{code} " in "\n" + out
 
 
