@@ -114,13 +114,14 @@ def _num(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.1f}"
 
 
-def _people_links(ids: Iterable[str], record: AccountRecord) -> Markup:
-    """Names of stakeholders, each linking to its row on the account page."""
+def _people_links(ids: Iterable[str], record: AccountRecord, page: str = "") -> Markup:
+    """Names of stakeholders as Markdown links to their rows on the account
+    page; ``page`` is the account page's path when linking from elsewhere."""
     parts = []
     for pid in ids:
         person = record.people.get(pid)
         name = person.name if person else pid
-        parts.append(Markup('<a href="{}">{}</a>').format(_link("#person-", pid), escape.md(name)))
+        parts.append(Markup("[{}]({})").format(escape.md(name), _link(page, "#person-", pid)))
     return Markup(", ").join(parts)
 
 
