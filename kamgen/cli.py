@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kamgen import __version__, codes
-from kamgen.pipeline import Project, Result, health_problems, load
-from kamgen.problems import FORMATTERS, exit_code, sort_problems
+from kamgen.pipeline import Project, Result, load, validate
+from kamgen.problems import FORMATTERS, exit_code
 from kamgen.schema import Account, Settings, Visibility, json_schema
 
 
@@ -29,9 +29,7 @@ def _report(result: Result, fmt: str) -> None:
 
 def cmd_validate(args: argparse.Namespace, project: Project) -> int:
     paths = [Path(p) for p in args.paths] or None
-    result = load(project, paths)
-    if args.health and result.portfolio is not None:
-        result.problems = sort_problems(result.problems + health_problems(result.portfolio, args.today))
+    result = validate(project, paths, health_on=args.today if args.health else None)
     _report(result, args.format)
     if args.format == "text" and result.ok:
         count = len(result.portfolio.accounts) if result.portfolio else 0

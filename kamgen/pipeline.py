@@ -186,6 +186,17 @@ def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
     return result
 
 
+def validate(
+    project: Project, paths: Sequence[Path] | None = None, *, health_on: dt.date | None = None
+) -> Result:
+    """Everything `kamgen validate` reports: problems in the files and, with
+    ``health_on``, the health findings as of that day."""
+    result = load(project, paths)
+    if health_on is not None and result.portfolio is not None:
+        result.problems = sort_problems(result.problems + health_problems(result.portfolio, health_on))
+    return result
+
+
 _LEVELS = {
     FindingLevel.ERROR: Level.ERROR,
     FindingLevel.WARNING: Level.WARNING,

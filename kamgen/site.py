@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,16 @@ def nav_config(items: list[NavItem]) -> list[Any]:
     return out
 
 
+def parent_config(project: Project) -> Path:
+    """The project's mkdocs.yml, or kamgen's default when it has none."""
+    if project.mkdocs_file.is_file():
+        return project.mkdocs_file.resolve()
+    return Path(str(resources.files("kamgen").joinpath("default_mkdocs.yml")))
+
+
 def _parent(project: Project) -> dict[str, Any]:
-    """The project's mkdocs.yml as plain data (lists the child must extend)."""
-    data = yaml.load(project.mkdocs_file.read_text(encoding="utf-8"), Loader=_Lenient)
+    """The parent config as plain data (lists the child must extend)."""
+    data = yaml.load(parent_config(project).read_text(encoding="utf-8"), Loader=_Lenient)
     return data if isinstance(data, dict) else {}
 
 
@@ -90,7 +98,7 @@ def config(
 ) -> dict[str, Any]:
     other_languages = sorted(LANGUAGE_DIRS - {settings.language.value})
     cfg: dict[str, Any] = {
-        "INHERIT": str(project.mkdocs_file.resolve()),
+        "INHERIT": str(parent_config(project)),
         "docs_dir": "docs",
         "site_dir": str(site_dir.resolve()),
         "site_name": settings.site.title,

@@ -224,3 +224,10 @@ def test_account_page_size_does_not_grow_with_portfolio(tmp_path: Path) -> None:
 def test_no_generated_file_is_tracked() -> None:
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert not re.search(r"^(site|\.kamgen)/", tracked, re.MULTILINE)
+
+
+def test_project_without_mkdocs_yml_uses_the_default(sample_project: Project) -> None:
+    sample_project.mkdocs_file.unlink()
+    result = build(sample_project.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (sample_project.root / "site/accounts/guangzhou-yaju-furniture/index.html").is_file()
