@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from kamgen.schema import Language
+
+if TYPE_CHECKING:
+    from kamgen.analytics.health import Finding
 
 
 @cache
@@ -40,6 +43,31 @@ class Labels:
         if text is None:
             return key
         return text.format(**values) if values else text
+
+    def finding(self, finding: Finding) -> str:
+        """A health finding in words, in this language."""
+        params: dict[str, str] = dict(finding.params)
+        if "days" in params:
+            days = params["days"]
+            params["since"] = self.label("never") if days == "None" else self.label("days_ago", n=days)
+        if "mode" in params:
+            params["mode"] = self.enum("mode", params["mode"])
+        return (self._get("finding", finding.code) or finding.code).format(**params)
+
+    def next_step(self, finding: Finding) -> str:
+        """The account manager's own next step if they wrote one, else ours."""
+        return finding.user_step or self._get("step", finding.code) or ""
+
+    def unit(self, metric: StrEnum, currency: str) -> str:
+        """The unit of a qualification metric's value: money is in ``currency``."""
+        if metric.value in ("volume", "potential"):
+            return currency
+        return self._get("unit", metric.value) or ""
+
+    def ordinal(self, metric: StrEnum, value: object) -> str:
+        """A level-valued metric (goal access, openness) in words; ratings as written."""
+        group = {"goal-access": "access", "openness": "level"}.get(metric.value)
+        return self.enum(group, str(value)) if group else str(value)
 
     def enum(self, group: str, value: StrEnum | str | None) -> str:
         if value is None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kamgen import checks, codes
 from kamgen.loader import Document, Pos, account_id, discover, is_valid_id, load_file
+from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio, all_checklists
 from kamgen.problems import Level, Problem, sort_problems
 from kamgen.schema import Account, FindingLevel, Language, Settings
@@ -197,6 +198,8 @@ def validate(
     return result
 
 
+# Problems are read in CI logs and pull-request annotations: in English.
+EN = Labels(Language.EN)
 _LEVELS = {
     FindingLevel.ERROR: Level.ERROR,
     FindingLevel.WARNING: Level.WARNING,
@@ -217,6 +220,6 @@ def health_problems(portfolio: Portfolio, today: dt.date) -> list[Problem]:
             if level is FindingLevel.OFF:
                 continue
             line, col = record.where(finding.path)
-            message = f"{finding.message}; next step: {finding.next_step}"
+            message = f"{EN.finding(finding)}; next step: {EN.next_step(finding)}"
             problems.append(Problem(record.path, line, col, _LEVELS[level], finding.code, message))
     return sort_problems(problems)

@@ -87,6 +87,10 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     )
     env.globals["t"] = labels.label
     env.globals["e"] = labels.enum
+    env.globals["finding"] = labels.finding
+    env.globals["unit"] = labels.unit
+    env.globals["ordinal"] = labels.ordinal
+    env.globals["next_step"] = labels.next_step
     env.filters["md"] = escape.md
     env.filters["block"] = escape.md_block
     env.filters["people"] = _people_links

@@ -13,9 +13,12 @@ from typing import Any
 
 from kamgen import analytics
 from kamgen.model import Portfolio
-from kamgen.schema import Visibility
+from kamgen.labels import Labels
+from kamgen.schema import Language, Visibility
 
 REPORT_VERSION = 1
+# The report's own words are English; account text stays as written.
+EN = Labels(Language.EN)
 
 
 def _round(value: float | None) -> float | None:
@@ -53,9 +56,10 @@ def build(
                             "code": f.code,
                             "name": f.name,
                             "severity": f.severity.value,
-                            "message": f.message,
+                            "message": EN.finding(f),
+                            "params": f.params,
                             "stakeholders": list(f.stakeholders),
-                            "next_step": f.next_step,
+                            "next_step": EN.next_step(f),
                             "line": rec.where(f.path)[0],
                         }
                         for f in h.findings

@@ -55,9 +55,9 @@ class Finding:
     code: str
     name: str
     severity: Severity
-    message: str
+    params: dict[str, str]  # fill the catalog's wording: see labels.finding()
     stakeholders: tuple[str, ...]
-    next_step: str
+    user_step: str | None  # a next step written in the account file, if any
     path: Key = ()  # where in the account file it points
 
 
@@ -86,12 +86,12 @@ class Context:
         """Ids of people that a planned or running action involves."""
         return {sid for a in self.record.data.actions if a.status in OPEN_ACTIONS for sid in a.stakeholders}
 
-    def staleness(self, day: dt.date | None, limit: int) -> str | None:
-        """'never' or 'N days ago' when ``day`` is more than ``limit`` days back."""
+    def days_stale(self, day: dt.date | None, limit: int) -> int | None | bool:
+        """Days since ``day`` when more than ``limit``; None when never; False when fresh."""
         if day is None:
-            return "never"
+            return None
         days = (self.today - day).days
-        return f"{days} days ago" if days > limit else None
+        return days if days > limit else False
 
 
 RULES: list[Rule] = []
@@ -112,9 +112,13 @@ def rule(
     return register
 
 
-def _finding(r: str, message: str, next_step: str, people: tuple[str, ...] = (), path: Key = ()) -> Finding:
-    spec = next(x for x in RULES if x.code == r)
-    return Finding(spec.code, spec.name, spec.severity, message, people, next_step, path)
+def _finding(code: str, ctx: Context, people: tuple[str, ...] = (), path: Key = (), step: str | None = None, **params: object) -> Finding:
+    """A finding of rule ``code``; its wording comes from the language catalog
+    (``finding.<code>`` and ``step.<code>``), filled with ``params``. A next
+    step the account manager wrote (``step``) wins over the generic one."""
+    spec = next(x for x in RULES if x.code == code)
+    values = {k: str(v) for k, v in params.items()}
+    return Finding(spec.code, spec.name, spec.severity, values, people, step, path)
 
 
 @rule("H101", "few-contacts", Severity.MEDIUM)
@@ -124,12 +128,7 @@ def few_contacts(ctx: Context) -> Iterator[Finding]:
     account with them."""
     n, need = len(ctx.current), ctx.settings.thresholds.min_contacts
     if n < need:
-        yield _finding(
-            "H101",
-            f"{n} current contact(s), fewer than {need}",
-            "Ask your contacts to introduce you to colleagues",
-            path=("stakeholders",),
-        )
+        yield _finding("H101", ctx, path=("stakeholders",), count=n, minimum=need)
 
 
 @rule("H102", "single-coverage", Severity.MEDIUM)
@@ -139,13 +138,8 @@ def single_coverage(ctx: Context) -> Iterator[Finding]:
     members = {c.member for _, s in ctx.current for c in s.coverage}
     if ctx.current and len(members) <= 1:
         names = {m.id: m.name for m in ctx.settings.team}
-        who = names.get(next(iter(members), ""), "nobody")
-        yield _finding(
-            "H102",
-            f"all contacts are covered by {who}",
-            "Bring a second team member to the next meetings",
-            path=("stakeholders",),
-        )
+        who = names.get(next(iter(members), ""), "—")
+        yield _finding("H102", ctx, path=("stakeholders",), member=who)
 
 
 @rule("H103", "buy-in-not-met", Severity.MEDIUM)
@@ -153,14 +147,7 @@ def buy_in_not_met(ctx: Context) -> Iterator[Finding]:
     """A person whose buy-in is required, whom we do not know in person."""
     for i, s in ctx.current:
         if s.buy_in_required and not s.known_in_person:
-            step = s.next_step or "Plan how to meet them: who can introduce us?"
-            yield _finding(
-                "H103",
-                f"{s.name}'s buy-in is required but we have not met them",
-                step,
-                (s.id,),
-                ("stakeholders", i),
-            )
+            yield _finding("H103", ctx, (s.id,), ("stakeholders", i), s.next_step, name=s.name)
 
 
 @rule("H104", "no-high-supporter", Severity.HIGH)
@@ -168,26 +155,14 @@ def no_high_supporter(ctx: Context) -> Iterator[Finding]:
     """No mentor or supporter among the high-influence people."""
     high = [s for _, s in ctx.current if s.influence is Level3.HIGH]
     if not any(s.stance in SUPPORTIVE for s in high):
-        ids = tuple(s.id for s in high)
-        yield _finding(
-            "H104",
-            "no supporter among the high-influence people",
-            "Find what the most influential people need from us",
-            ids,
-            ("stakeholders",),
-        )
+        yield _finding("H104", ctx, tuple(s.id for s in high), ("stakeholders",))
 
 
 @rule("H105", "no-coach", Severity.MEDIUM)
 def no_coach(ctx: Context) -> Iterator[Finding]:
     """Nobody guides us from inside: no coach or champion."""
     if not any(s.role in (BuyingRole.COACH, BuyingRole.CHAMPION) for _, s in ctx.current):
-        yield _finding(
-            "H105",
-            "no coach or champion",
-            "Find a supporter who will guide us from inside",
-            path=("stakeholders",),
-        )
+        yield _finding("H105", ctx, path=("stakeholders",))
 
 
 @rule("H106", "economic-buyer-unknown", Severity.HIGH)
@@ -195,12 +170,7 @@ def economic_buyer_unknown(ctx: Context) -> Iterator[Finding]:
     """Nobody at the customer is recorded as the economic buyer, who gives
     final approval."""
     if not any(s.role is BuyingRole.ECONOMIC_BUYER for _, s in ctx.current):
-        yield _finding(
-            "H106",
-            "the economic buyer is unknown",
-            "Ask your coach who gives final approval",
-            path=("stakeholders",),
-        )
+        yield _finding("H106", ctx, path=("stakeholders",))
 
 
 @rule("H107", "interest-no-tactic", Severity.MEDIUM)
@@ -209,13 +179,7 @@ def interest_no_tactic(ctx: Context) -> Iterator[Finding]:
     around, earn trust, whisper through an ally, or wait)."""
     for i, v in enumerate(ctx.record.data.interests):
         if v.tactic is Tactic.NONE and v.status is not InterestStatus.DEFUSED:
-            yield _finding(
-                "H107",
-                f"interest '{v.id}' has no tactic",
-                "Choose a tactic: go around, earn trust, whisper or wait",
-                (v.holder,),
-                ("interests", i),
-            )
+            yield _finding("H107", ctx, (v.holder,), ("interests", i), interest=v.id)
 
 
 @rule("H108", "interest-stale", Severity.LOW)
@@ -225,15 +189,9 @@ def interest_stale(ctx: Context) -> Iterator[Finding]:
     for i, v in enumerate(ctx.record.data.interests):
         if v.tactic is Tactic.NONE or v.status is InterestStatus.DEFUSED:
             continue
-        when = ctx.staleness(v.last_step, limit)
-        if when:
-            yield _finding(
-                "H108",
-                f"interest '{v.id}': last step {when}",
-                v.next_step or "Take the next step of the tactic",
-                (v.holder,),
-                ("interests", i),
-            )
+        days = ctx.days_stale(v.last_step, limit)
+        if days is not False:
+            yield _finding("H108", ctx, (v.holder,), ("interests", i), v.next_step, interest=v.id, days=days)
 
 
 @rule("H109", "opponent-no-action", Severity.HIGH)
@@ -243,13 +201,7 @@ def opponent_no_action(ctx: Context) -> Iterator[Finding]:
     involved = ctx.in_open_actions
     for i, s in ctx.current:
         if s.influence is Level3.HIGH and s.stance in OPPOSED and s.id not in involved:
-            yield _finding(
-                "H109",
-                f"{s.name} opposes us and no action involves them",
-                "Plan an action that addresses their concerns",
-                (s.id,),
-                ("stakeholders", i),
-            )
+            yield _finding("H109", ctx, (s.id,), ("stakeholders", i), name=s.name)
 
 
 @rule("H110", "departed-still-counted", Severity.LOW)
@@ -259,13 +211,7 @@ def departed_still_counted(ctx: Context) -> Iterator[Finding]:
     in_actions = ctx.in_open_actions
     for i, s in enumerate(ctx.record.data.stakeholders):
         if s.left_on and (s.coverage or s.buy_in_required or s.id in in_actions):
-            yield _finding(
-                "H110",
-                f"{s.name} left on {s.left_on.isoformat()} but still counts as a contact",
-                "Remove their coverage and find who took over",
-                (s.id,),
-                ("stakeholders", i),
-            )
+            yield _finding("H110", ctx, (s.id,), ("stakeholders", i), name=s.name, date=s.left_on.isoformat())
 
 
 @rule("H111", "stale-contact", Severity.LOW)
@@ -273,11 +219,9 @@ def stale_contact(ctx: Context) -> Iterator[Finding]:
     """A current contact not touched for more than thresholds.stale_contact_days."""
     limit = ctx.settings.thresholds.stale_contact_days
     for i, s in ctx.current:
-        when = ctx.staleness(s.last_contact, limit)
-        if when:
-            yield _finding(
-                "H111", f"{s.name}: last contact {when}", "Get back in touch", (s.id,), ("stakeholders", i)
-            )
+        days = ctx.days_stale(s.last_contact, limit)
+        if days is not False:
+            yield _finding("H111", ctx, (s.id,), ("stakeholders", i), name=s.name, days=days)
 
 
 @rule("H112", "goal-overdue", Severity.MEDIUM)
@@ -286,25 +230,14 @@ def goal_overdue(ctx: Context) -> Iterator[Finding]:
     for i, g in enumerate(ctx.record.data.goals):
         if is_overdue_goal(g, ctx.today):
             assert g.target is not None
-            yield _finding(
-                "H112",
-                f"goal '{g.id}' was due {g.target.isoformat()}",
-                "Confirm a new date with the owners, or drop it",
-                tuple(g.owners),
-                ("goals", i),
-            )
+            yield _finding("H112", ctx, tuple(g.owners), ("goals", i), goal=g.id, date=g.target.isoformat())
 
 
 @rule("H113", "no-long-term-goal", Severity.LOW)
 def no_long_term_goal(ctx: Context) -> Iterator[Finding]:
     """No open long-term goal: the plan only chases short-term results."""
     if not any(g.horizon is Horizon.LONG_TERM and g.status in OPEN_GOALS for g in ctx.record.data.goals):
-        yield _finding(
-            "H113",
-            "no long-term goal",
-            "Ask where the customer wants to be in two or three years",
-            path=("goals",),
-        )
+        yield _finding("H113", ctx, path=("goals",))
 
 
 @rule("H114", "no-upcoming-action", Severity.MEDIUM)
@@ -312,15 +245,8 @@ def no_upcoming_action(ctx: Context) -> Iterator[Finding]:
     """No open action due within thresholds.action_window_days."""
     window = ctx.settings.thresholds.action_window_days
     end = ctx.today + dt.timedelta(days=window)
-    if not any(
-        a.status in OPEN_ACTIONS and a.due and ctx.today <= a.due <= end for a in ctx.record.data.actions
-    ):
-        yield _finding(
-            "H114",
-            f"no action due in the next {window} days",
-            "Plan the next step: information, demo or pilot",
-            path=("actions",),
-        )
+    if not any(a.status in OPEN_ACTIONS and a.due and ctx.today <= a.due <= end for a in ctx.record.data.actions):
+        yield _finding("H114", ctx, path=("actions",), window=window)
 
 
 @rule("H115", "economic-buyer-complacent", Severity.MEDIUM)
@@ -329,13 +255,7 @@ def economic_buyer_complacent(ctx: Context) -> Iterator[Finding]:
     reason to change (a Miller Heiman red flag)."""
     for i, s in ctx.current:
         if s.role is BuyingRole.ECONOMIC_BUYER and s.mode in (Mode.EVEN_KEEL, Mode.OVERCONFIDENT):
-            yield _finding(
-                "H115",
-                f"{s.name} (economic buyer) is {s.mode.value}",
-                "Show them a gap between results and goals",
-                (s.id,),
-                ("stakeholders", i),
-            )
+            yield _finding("H115", ctx, (s.id,), ("stakeholders", i), name=s.name, mode=s.mode.value)
 
 
 @rule("H116", "role-unknown", Severity.LOW)
@@ -343,13 +263,7 @@ def role_unknown(ctx: Context) -> Iterator[Finding]:
     """A current contact whose buying role is unknown (a Miller Heiman red flag)."""
     for i, s in ctx.current:
         if s.role is None:
-            yield _finding(
-                "H116",
-                f"{s.name}: buying role unknown",
-                "Find out what part they play in the decision",
-                (s.id,),
-                ("stakeholders", i),
-            )
+            yield _finding("H116", ctx, (s.id,), ("stakeholders", i), name=s.name)
 
 
 @dataclass(frozen=True)

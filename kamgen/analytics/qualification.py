@@ -29,12 +29,6 @@ ORDINALS: dict[Metric, list[str]] = {
     Metric.GOAL_ACCESS: [a.value for a in Access],
     Metric.OPENNESS: [lv.value for lv in reversed(Level3)],
 }
-UNITS = {
-    Metric.MARGIN: "% of average",
-    Metric.GROWTH: "% a year",
-    Metric.SHARE_OF_WALLET: "% of wallet",
-    Metric.DAYS_TO_PAY: "days",
-}
 DECLARED_KEY = (Tier.STRATEGIC, Tier.KEY)
 
 
@@ -142,7 +136,6 @@ class CriterionResult:
     value: float | str | None
     met: bool | None  # None: value unknown, counted as not met
     points: float
-    unit: str
 
 
 @dataclass(frozen=True)
@@ -165,7 +158,7 @@ def qualify(record: AccountRecord, settings: Settings) -> Qualification:
     for c in criteria:
         value = f.values[c.metric]
         met = meets(c, value)
-        results.append(CriterionResult(c, value, met, c.weight if met else 0.0, UNITS.get(c.metric, "")))
+        results.append(CriterionResult(c, value, met, c.weight if met else 0.0))
     total = sum(c.weight for c in criteria)
     score = sum(r.points for r in results) / total * 100 if total else 0.0
     met_count = sum(1 for r in results if r.met)
