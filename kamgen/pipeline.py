@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kamgen import checks, codes
-from kamgen.loader import Document, Pos, account_id, discover, is_valid_id, load_file
 from kamgen.labels import Labels
+from kamgen.loader import Document, Pos, account_id, discover, is_valid_id, load_file
 from kamgen.model import AccountRecord, Portfolio, all_checklists
 from kamgen.problems import Level, Problem, sort_problems
 from kamgen.schema import Account, FindingLevel, Language, Settings

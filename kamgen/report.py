@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 from kamgen import analytics
-from kamgen.model import Portfolio
 from kamgen.labels import Labels
+from kamgen.model import Portfolio
 from kamgen.schema import Language, Visibility
 
 REPORT_VERSION = 1

@@ -86,7 +86,7 @@ class Context:
         """Ids of people that a planned or running action involves."""
         return {sid for a in self.record.data.actions if a.status in OPEN_ACTIONS for sid in a.stakeholders}
 
-    def days_stale(self, day: dt.date | None, limit: int) -> int | None | bool:
+    def days_stale(self, day: dt.date | None, limit: int) -> int | bool | None:
         """Days since ``day`` when more than ``limit``; None when never; False when fresh."""
         if day is None:
             return None
@@ -112,7 +112,14 @@ def rule(
     return register
 
 
-def _finding(code: str, ctx: Context, people: tuple[str, ...] = (), path: Key = (), step: str | None = None, **params: object) -> Finding:
+def _finding(
+    code: str,
+    ctx: Context,
+    people: tuple[str, ...] = (),
+    path: Key = (),
+    step: str | None = None,
+    **params: object,
+) -> Finding:
     """A finding of rule ``code``; its wording comes from the language catalog
     (``finding.<code>`` and ``step.<code>``), filled with ``params``. A next
     step the account manager wrote (``step``) wins over the generic one."""
@@ -245,7 +252,9 @@ def no_upcoming_action(ctx: Context) -> Iterator[Finding]:
     """No open action due within thresholds.action_window_days."""
     window = ctx.settings.thresholds.action_window_days
     end = ctx.today + dt.timedelta(days=window)
-    if not any(a.status in OPEN_ACTIONS and a.due and ctx.today <= a.due <= end for a in ctx.record.data.actions):
+    if not any(
+        a.status in OPEN_ACTIONS and a.due and ctx.today <= a.due <= end for a in ctx.record.data.actions
+    ):
         yield _finding("H114", ctx, path=("actions",), window=window)
 
 
