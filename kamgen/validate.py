@@ -39,19 +39,28 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> Key:
     return tuple(path)
 
 
-def _fields(model: type[BaseModel], data: Any, path: Key) -> list[str]:
-    """Field names allowed at ``path``, for 'did you mean' suggestions."""
+def _walk(model: type[BaseModel], path: Key) -> tuple[Any, type[BaseModel] | None]:
+    """The FieldInfo at a data path (None after a list index or a non-field),
+    and the model the path leads into (for nested mappings), if any."""
     current: type[BaseModel] | None = model
+    info = None
     for part in path:
-        if current is None or isinstance(part, int):
+        if isinstance(part, int):
+            info = None
             continue
+        if current is None:
+            return None, None
         info = current.model_fields.get(part) or next(
             (f for f in current.model_fields.values() if f.alias == part), None
         )
         current = _model_in(info.annotation) if info else None
-    if current is None:
-        return []
-    return [f.alias or name for name, f in current.model_fields.items()]
+    return info, current
+
+
+def _fields(model: type[BaseModel], path: Key) -> list[str]:
+    """Field names allowed at ``path``, for 'did you mean' suggestions."""
+    _, current = _walk(model, path)
+    return [f.alias or name for name, f in current.model_fields.items()] if current else []
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -105,7 +114,7 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
     value = err.get("input")
     if kind == "extra_forbidden":
         field = str(path[-1])
-        allowed = _fields(model, data, path[:-1])
+        allowed = _fields(model, path[:-1])
         guess = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         where = f" in {_name(path[:-1])}" if path[:-1] else ""
@@ -209,30 +218,13 @@ def to_model(doc: Document, model: type[M], *, salvage: bool = False) -> M | Non
             return None
 
 
-def _field_at(model: type[BaseModel], path: Key) -> Any:
-    """The pydantic FieldInfo for a data path, or None when it is not a field."""
-    current: type[BaseModel] | None = model
-    info = None
-    for part in path:
-        if isinstance(part, int):
-            info = None
-            continue
-        if current is None:
-            return None
-        info = current.model_fields.get(part) or next(
-            (f for f in current.model_fields.values() if f.alias == part), None
-        )
-        current = _model_in(info.annotation) if info else None
-    return info
-
-
 def _removable(model: type[BaseModel], path: Key) -> Key | None:
     """The smallest part of the data that can go so that ``path``'s error goes.
 
     An optional field, an unknown field or a list element can go; a required
     field takes its list item with it. None: nothing can go (top level).
     """
-    info = _field_at(model, path)
+    info, _ = _walk(model, path)
     if not path or isinstance(path[-1], int) or info is None or not info.is_required():
         return path or None
     for n in range(len(path) - 1, 0, -1):
