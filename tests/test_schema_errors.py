@@ -91,6 +91,17 @@ CASES = {
     ),
     "yaml11-octal": (MINIMAL + "region: 012\n", [(4, 9, "K006")], "'012'"),
     "yaml11-date": (MINIMAL + "why_key: 2024-05-01\n", [(4, 10, "K006")], "as a date"),
+    "yaml11-sexagesimal": (
+        MINIMAL + "region: 12:30\n",
+        [(4, 9, "K006")],
+        "'12:30' is read by YAML as an integer",
+    ),
+    # PyYAML keeps 08 as text (it is no valid octal); where a number is meant, say so.
+    "yaml11-leading-zero": (
+        MINIMAL + "qualification:\n  days_to_pay: 08\n",
+        [(5, 16, "K103")],
+        "expected a whole number, found str '08'",
+    ),
 }
 
 
@@ -117,3 +128,14 @@ def test_all_problems_are_collected_and_sorted(check_account: Callable[..., list
 
 def test_valid_minimal_account(check_account: Callable[..., list[Problem]]) -> None:
     assert check_account(MINIMAL) == []
+
+
+def test_leading_zero_text_is_kept_exactly(
+    check_account: Callable[..., list[Problem]], project: object
+) -> None:
+    from kamgen.pipeline import Project, load
+
+    assert check_account(MINIMAL + "region: 08\n") == []
+    assert isinstance(project, Project)
+    portfolio = load(project).portfolio
+    assert portfolio is not None and portfolio.accounts[0].data.region == "08"
