@@ -21,7 +21,7 @@ from kamgen.pipeline import Project, load
 from kamgen.problems import Level
 from kamgen.render import render_project
 from kamgen.schema import Visibility
-from kamgen.site import nav_config, write_docs
+from kamgen.site import as_markup, nav_config, write_docs
 
 log = logging.getLogger("mkdocs.plugins.kamgen")
 
@@ -35,6 +35,7 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project.find(Path(config.config_file_path or ".").parent)
+        as_markup(config)
         config.docs_dir = str(self.project.work_dir / "docs")
         (self.project.work_dir / "docs").mkdir(parents=True, exist_ok=True)
         watched = [

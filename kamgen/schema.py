@@ -525,10 +525,23 @@ class Checklist(Model):
     items: Annotated[list[ChecklistItem], Field(min_length=1)]
 
 
+# Settings reach every page's header and links, so they are untrusted too:
+# a URL is an http(s) URL of plain URL characters (no quote, angle bracket,
+# backslash or space that could leave an attribute), a path is path
+# characters only. The site title is text and is escaped wherever it goes.
+_URL_CHARS = r"[A-Za-z0-9\-._~%!$&()*+,;=:@/?#]"
+HTTP_URL_PATTERN = rf"^https?://[A-Za-z0-9.\-\[\]:]+(?:/{_URL_CHARS}*)?$"
+URL_PATH_PATTERN = rf"^{_URL_CHARS}+$"
+HttpUrl = Annotated[str, Strict(), StringConstraints(pattern=HTTP_URL_PATTERN, max_length=2000)]
+UrlPath = Annotated[str, Strict(), StringConstraints(pattern=URL_PATH_PATTERN, max_length=500)]
+
+
 class Site(Model):
     title: Text = "Key accounts"
-    repo_url: Text | None = None
-    edit_uri: Text | None = None
+    """The site's name, shown in every page's header; plain text."""
+    repo_url: HttpUrl | None = None
+    """The repository's web address, an http or https URL."""
+    edit_uri: UrlPath | None = None
     """Path from repo_url to the repository root's files, e.g. edit/main/."""
 
 

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import yaml
 
 from kamgen.pipeline import Project
@@ -27,6 +28,12 @@ from kamgen.schema import Language, Settings
 THEME_LANGUAGE = {Language.EN: "en", Language.ZH_HANT: "zh-Hant"}
 # Hand-written docs in another language than English live in docs/<language>/.
 LANGUAGE_DIRS = {lang.value for lang in Language if lang is not Language.EN}
+
+
+# mkdocs.yml values that are plain text by MkDocs' own definition but that
+# themes print unescaped. (`copyright` is HTML by design; mkdocs.yml can load
+# scripts anyway, so it is reviewed as code, unlike kamgen.yml and accounts.)
+TEXT_SETTINGS = ("site_description", "site_author")
 
 
 class BuildError(Exception):
@@ -101,7 +108,9 @@ def config(
         "INHERIT": str(parent_config(project)),
         "docs_dir": "docs",
         "site_dir": str(site_dir.resolve()),
-        "site_name": settings.site.title,
+        # Themes print the site name raw in places (Material's header and
+        # <title>), so it goes in as escaped HTML; see as_markup for MkDocs.
+        "site_name": str(markupsafe.escape(settings.site.title)),
         "theme": {"name": "material", "language": THEME_LANGUAGE[settings.language]},
         "nav": nav_config(nav),
         # A broken link or anchor in a generated page is a kamgen bug: fail.
@@ -110,10 +119,14 @@ def config(
         },
         "exclude_docs": "\n".join(f"/{lang}/" for lang in other_languages) + "\n/README.md\n",
     }
+    parent = _parent(project)
+    for key in TEXT_SETTINGS:
+        if isinstance(parent.get(key), str):
+            cfg[key] = str(markupsafe.escape(parent[key]))
     if stylesheets:
-        cfg["extra_css"] = [*(_parent(project).get("extra_css") or []), *stylesheets]
+        cfg["extra_css"] = [*(parent.get("extra_css") or []), *stylesheets]
     if search_dict is not None:
-        cfg["plugins"] = _with_search_dictionary(_parent(project).get("plugins"), search_dict)
+        cfg["plugins"] = _with_search_dictionary(parent.get("plugins"), search_dict)
     if settings.site.repo_url:
         cfg["repo_url"] = settings.site.repo_url
         cfg["edit_uri"] = ""  # kamgen writes its own edit links to the account source
@@ -163,6 +176,7 @@ def run_mkdocs(config_file: Path) -> None:
 
     try:
         cfg = load_config(str(config_file), strict=True)
+        as_markup(cfg)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(cfg)
@@ -170,6 +184,14 @@ def run_mkdocs(config_file: Path) -> None:
             cfg.plugins.on_shutdown()
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
         raise BuildError(str(exc)) from exc
+
+
+def as_markup(cfg: Any) -> None:
+    """Mark the escaped text settings as HTML, so that the places where a
+    theme escapes them (``{{ config.site_name | e }}``) do not escape twice."""
+    for key in ("site_name", *TEXT_SETTINGS):
+        if isinstance(cfg.get(key), str):
+            cfg[key] = markupsafe.Markup(cfg[key])
 
 
 def build_site(project: Project, settings: Settings, site: Site, site_dir: Path) -> None:

@@ -16,6 +16,7 @@ from pydantic_core import ErrorDetails
 
 from kamgen import codes
 from kamgen.loader import ID_PATTERN, Document, Key
+from kamgen.schema import HTTP_URL_PATTERN, URL_PATH_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -78,6 +79,17 @@ def _name(path: Key) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "the top level"
+
+
+# What a value that fails a pattern should look like, in words.
+PATTERN_HINTS = {
+    ID_PATTERN: "a valid id; use lowercase letters, digits and single hyphens",
+    HTTP_URL_PATTERN: (
+        "an http:// or https:// address; quotes, spaces, angle brackets and backslashes "
+        "are not allowed (percent-encode them)"
+    ),
+    URL_PATH_PATTERN: "a URL path such as edit/main/; quotes, spaces and angle brackets are not allowed",
+}
 
 
 def _describe(value: Any) -> str:
@@ -173,12 +185,10 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
             f"{name}: expected {_TYPE_WORDS[kind]}, found {_describe(value)}",
         )
         return
-    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == ID_PATTERN:
-        doc.problem(
-            doc.where(path),
-            codes.INVALID_VALUE,
-            f"{name}: {value!r} is not a valid id; use lowercase letters, digits and single hyphens",
-        )
+    pattern = err.get("ctx", {}).get("pattern", "") if kind == "string_pattern_mismatch" else ""
+    looks_like = PATTERN_HINTS.get(pattern)
+    if looks_like:
+        doc.problem(doc.where(path), codes.INVALID_VALUE, f"{name}: {value!r} is not {looks_like}")
         return
     doc.problem(
         doc.where(path),
