@@ -22,15 +22,14 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from kamgen import analytics, charts, escape
+from kamgen import analytics, escape
 from kamgen.codes import CODES
+from kamgen.drawings import charts, render_map, render_timeline
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
 from kamgen.pipeline import Project
-from kamgen.relmap import render_map
 from kamgen.schema import Settings, Visibility
-from kamgen.timeline import render_timeline
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ class Renderer:
             account=record.data,
             edit_url=_link(self.edit_base.rstrip("/"), "/", record.path) if self.edit_base else None,
             relmap=render_map(record.data, self.labels, team_names),
-            timeline=render_timeline(record.data, self.labels, self.today),
+            timeline=render_timeline(record, self.labels, self.today),
             checklists=analytics.checklists(record, self.portfolio.checklists),
             buy_in=analytics.buy_in(record),
             overdue_goals={g.id for g in record.data.goals if analytics.is_overdue_goal(g, self.today)},

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from kamgen import charts
 from kamgen.analytics import effort_value, owner_loads, portfolio_effort
+from kamgen.drawings import charts
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.schema import Account, Language, Settings

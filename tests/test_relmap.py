@@ -13,11 +13,13 @@ from typing import Any
 import markdown
 import pytest
 
+from kamgen.drawings import render_map
+from kamgen.drawings.geometry import Box
+from kamgen.drawings.relmap import MapLayout, layout_map
+from kamgen.drawings.svg import text_width
 from kamgen.labels import Labels
 from kamgen.pipeline import Project, load
-from kamgen.relmap import Box, MapLayout, layout_map, render_map
 from kamgen.schema import Account, Language
-from kamgen.svg import text_width
 from tests.conftest import ROOT
 
 NS = "{http://www.w3.org/2000/svg}"

@@ -10,10 +10,14 @@ from typing import Any
 import markdown
 import pytest
 
+from kamgen import analytics
+from kamgen.analytics.pages import OPEN_ACTIONS
+from kamgen.drawings import render_timeline
+from kamgen.drawings.timeline import Mark, TimelineLayout, layout_timeline
 from kamgen.labels import Labels
+from kamgen.model import AccountRecord
 from kamgen.pipeline import Project, load
 from kamgen.schema import Account, Horizon, Language
-from kamgen.timeline import Mark, TimelineLayout, layout_timeline, render_timeline
 from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 26)
@@ -32,9 +36,9 @@ def action(aid: str, **fields: Any) -> dict[str, Any]:
     return {"id": aid, "title": f"Action {aid}", "kind": "meeting", "owner": "li-wei", **fields}
 
 
-def account(goals: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Account:
+def account(goals: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> AccountRecord:
     data = {"name": "Acme", "owner": "li-wei", "tier": "key", "goals": goals, "actions": actions or []}
-    return Account.model_validate(data)
+    return AccountRecord("acme", "accounts/acme.yaml", Account.model_validate(data))
 
 
 # Twelve goals: several in one lane share a target month, some are CJK, two
@@ -67,17 +71,17 @@ ACTIONS = [
 
 
 @pytest.fixture(scope="module")
-def big() -> Account:
+def big() -> AccountRecord:
     return account(GOALS, ACTIONS)
 
 
 @pytest.fixture(scope="module")
-def layout(big: Account) -> TimelineLayout:
+def layout(big: AccountRecord) -> TimelineLayout:
     return layout_timeline(big, TODAY)
 
 
 @pytest.fixture(scope="module")
-def svg(big: Account) -> str:
+def svg(big: AccountRecord) -> str:
     return str(render_timeline(big, EN, TODAY))
 
 
@@ -139,7 +143,7 @@ def test_today_lies_between_a_past_and_a_future_goal(layout: TimelineLayout) -> 
     assert layout.start < TODAY < layout.end
 
 
-def test_today_is_the_parameter(big: Account) -> None:
+def test_today_is_the_parameter(big: AccountRecord) -> None:
     early = layout_timeline(big, date(2026, 12, 1))
     late = layout_timeline(big, date(2027, 3, 1))
     assert early.today_x < late.today_x
@@ -241,13 +245,19 @@ def test_goal_title_carries_the_full_statement(svg: str) -> None:
     assert title.text.startswith("Qualify two new hinge suppliers for the premium range — Target: 2027-05-15")
 
 
-def test_action_linked_to_long_term_goal_is_in_that_lane(layout: TimelineLayout, svg: str) -> None:
+def test_action_with_its_own_horizon_is_in_that_lane(layout: TimelineLayout, svg: str) -> None:
+    # Its own horizon, not its long-term goal's: the time page counts it there.
     workshop = by_id(layout)["workshop"]
-    assert workshop.lane == "long-term" and workshop.kind == "action"
+    assert workshop.lane == "now" and workshop.kind == "action"
     assert "kg-action" in classes(svg, "workshop")
     title = element(svg, "workshop").find(f"{SVG}title")
     assert title is not None
     assert title.text == "Action workshop — Meeting — Due: 2027-02-01 — Planned"
+
+
+def test_action_without_a_horizon_is_in_its_goals_lane(layout: TimelineLayout) -> None:
+    assert by_id(layout)["hostile-action"].lane == "12-months"
+    assert by_id(layout)["undated"].lane == "6-months"
 
 
 def test_action_without_goal_uses_its_horizon(layout: TimelineLayout) -> None:
@@ -317,7 +327,7 @@ def test_only_unplaceable_actions_counts_as_empty() -> None:
     assert "kg-empty" in out and "loose" not in out
 
 
-def test_traditional_chinese_labels(big: Account) -> None:
+def test_traditional_chinese_labels(big: AccountRecord) -> None:
     out = str(render_timeline(big, Labels(Language.ZH_HANT), TODAY))
     root = ET.fromstring(out)
     texts = list(root.itertext())
@@ -328,14 +338,67 @@ def test_traditional_chinese_labels(big: Account) -> None:
 def test_sample_account_renders() -> None:
     result = load(Project(ROOT))
     assert result.portfolio is not None
-    acc = result.portfolio.account("guangzhou-yaju-furniture").data
-    layout = layout_timeline(acc, TODAY)
+    record = result.portfolio.account("guangzhou-yaju-furniture")
+    acc = record.data
+    layout = layout_timeline(record, TODAY)
     marks = by_id(layout)
     assert marks["warranty-claims"].overdue and not marks["cut-unit-cost"].overdue
-    assert {marks[a].lane for a in ("design-workshop", "prototype-pilot", "gm-visit")} == {"long-term"}
+    assert {marks[a].lane for a in ("design-workshop", "gm-visit")} == {"long-term"}
+    assert marks["prototype-pilot"].lane == "6-months"  # its own horizon, as the time page counts it
     for a, b in itertools.combinations(layout.marks, 2):
         assert not overlap(a.label_box, b.label_box)
     for labels in (EN, Labels(Language.ZH_HANT)):
-        root = ET.fromstring(str(render_timeline(acc, labels, TODAY)))
+        root = ET.fromstring(str(render_timeline(record, labels, TODAY)))
         links = {e.get("href") for e in root.iter(f"{SVG}a")}
         assert links == {f"#goal-{g.id}" for g in acc.goals}
+
+
+# ---------------------------------------------------------------- agreement with analytics
+
+
+def lane_hours(layout: TimelineLayout, record: AccountRecord) -> dict[str, float]:
+    """Open effort hours per lane, as the timeline draws them."""
+    actions = {a.id: a for a in record.data.actions}
+    hours = dict.fromkeys((h.value for h in Horizon), 0.0)
+    for m in layout.marks:
+        if m.kind == "action" and actions[m.id].status in OPEN_ACTIONS:
+            hours[m.lane] += actions[m.id].effort_hours or 0.0
+    return hours
+
+
+def assert_agrees_with_time_page(record: AccountRecord) -> None:
+    layout = layout_timeline(record, TODAY)
+    lanes = {m.id: m.lane for m in layout.marks if m.kind == "action"}
+    for a in record.data.actions:
+        horizon = analytics.action_horizon(record, a)
+        assert lanes.get(a.id) == (horizon.value if horizon else None), (record.id, a.id)
+        assert by_id(layout).get(a.id, None) is None or by_id(layout)[a.id].overdue == (
+            analytics.is_overdue_action(a, TODAY)
+        )
+    counted = analytics.account_effort(record)
+    assert lane_hours(layout, record) == {h.value: counted[h.value] for h in Horizon}
+
+
+def test_every_sample_action_sits_where_the_time_page_counts_it() -> None:
+    result = load(Project(ROOT))
+    assert result.portfolio is not None
+    assert len(result.portfolio.accounts) == 4
+    for record in result.portfolio.accounts:
+        assert_agrees_with_time_page(record)
+
+
+def test_actions_with_their_own_horizon_fill_their_lanes() -> None:
+    # Goals far out, actions paying off sooner: the lanes the report counts
+    # hours in are the lanes the actions are drawn in, never empty.
+    goals = [goal("big", "long-term", date(2029, 1, 1), "Big"), goal("mid", "6-months", None, "Mid")]
+    actions = [
+        action("a-now", goal="big", horizon="now", effort_hours=6, due=date(2026, 12, 1)),
+        action("a-3m", goal="big", horizon="3-months", effort_hours=16, due=date(2027, 1, 10)),
+        action("a-12m", goal="mid", horizon="12-months", effort_hours=24),
+        action("a-goal", goal="mid", effort_hours=5, due=date(2027, 3, 1)),
+    ]
+    record = account(goals, actions)
+    assert_agrees_with_time_page(record)
+    layout = layout_timeline(record, TODAY)
+    hours = lane_hours(layout, record)
+    assert (hours["now"], hours["3-months"], hours["12-months"], hours["6-months"]) == (6, 16, 24, 5)

@@ -1,4 +1,4 @@
-"""Small primitives shared by kamgen's SVG drawings: text width and elements.
+"""The one SVG writer of kamgen's drawings: text width, escaping, elements.
 
 Drawings are laid out in Python at build time, so labels must be measured
 without a browser. Width is estimated per character: East Asian wide and
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from kamgen.escape import md, xml
 
@@ -77,3 +78,44 @@ def attrs(**values: object) -> str:
         key = name.rstrip("_").replace("_", "-")
         parts.append(f'{key}="{xml(value)}"')
     return " ".join(parts)
+
+
+# ---------------------------------------------------------------- the writer
+
+
+def num(value: float) -> str:
+    """A coordinate with at most one decimal: short output, stable in tests."""
+    out = f"{value:.1f}"
+    out = out[:-2] if out.endswith(".0") else out
+    return "0" if out == "-0" else out
+
+
+def el(tag: str, content: str | None = None, /, **values: object) -> str:
+    """One element; ``content`` must already be escaped. No content (None or
+    empty) makes an empty element."""
+    head = f"<{tag} {attrs(**values)}" if values else f"<{tag}"
+    return f"{head}>{content}</{tag}>" if content else f"{head}/>"
+
+
+def root(cls: str, width: float, height: float, label: str, style: str) -> str:
+    """The opening <svg> tag with the drawing's stylesheet.
+
+    <style> stays on the <svg> line: at the start of a line Markdown would
+    take it for an HTML block of its own and move it out of the drawing.
+    """
+    head = attrs(
+        class_=cls,
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {num(width)} {num(height)}",
+        width=num(width),
+        role="img",
+        aria_label=one_line(label),
+        style="max-width:100%;height:auto",
+    )
+    return f"<svg {head}>{style}"
+
+
+def polyline(points: Sequence[tuple[float, float]]) -> str:
+    """Path data through ``points`` with straight segments."""
+    (x, y), rest = points[0], points[1:]
+    return f"M{num(x)},{num(y)}" + "".join(f"L{num(px)},{num(py)}" for px, py in rest)

@@ -1,7 +1,7 @@
 """Small SVG charts for the portfolio pages: time per owner, effort by
 horizon, effort against value. Numbers come from analytics; this module only
-draws them. Text is escaped for XML and neutralised for Markdown, as in the
-other drawings.
+draws them, with the drawings' one SVG writer and stylesheet. Text is
+escaped for XML and neutralised for Markdown, as in the other drawings.
 """
 
 from __future__ import annotations
@@ -10,42 +10,19 @@ from markupsafe import Markup
 
 from kamgen.analytics import EffortValue, OwnerLoad
 from kamgen.analytics.effort import HORIZONS
+from kamgen.drawings.style import HORIZON_COLOURS, POINT_COLOUR, chart_sheet
+from kamgen.drawings.svg import attrs, fit, root, text_width
+from kamgen.drawings.svg import text as svg_text
 from kamgen.labels import Labels
-from kamgen.svg import attrs, fit, text_width
-from kamgen.svg import text as svg_text
 
 FONT = 12
 BAR_H = 18
 GAP = 14
 WIDTH = 720
-# One colour per horizon, from now (warm) to long term (cool); readable on
-# white and on Material's slate.
-HORIZON_COLOURS = {
-    "now": "#e57373",
-    "3-months": "#ffb74d",
-    "6-months": "#fff176",
-    "12-months": "#81c784",
-    "long-term": "#64b5f6",
-    "unspecified": "#b0bec5",
-}
-STYLE = (
-    "<style>"
-    ".kg-chart text{fill:var(--md-default-fg-color,#222);font-family:var(--md-text-font-family,sans-serif)}"
-    ".kg-chart .kg-axis{stroke:var(--md-default-fg-color--lighter,#bbb)}"
-    ".kg-chart .kg-capacity{fill:none;stroke:var(--md-default-fg-color,#222);"
-    "stroke-width:1.5;stroke-dasharray:4 3}"
-    ".kg-chart .kg-over{fill:#c62828}"
-    "[data-md-color-scheme=slate] .kg-chart .kg-over{fill:#ef9a9a}"
-    "</style>"
-)
 
 
 def _svg(kind: str, width: float, height: float, label: str, body: list[str]) -> Markup:
-    head = (
-        f'<svg class="kg-chart kg-chart-{kind}" xmlns="http://www.w3.org/2000/svg" '
-        f"{attrs(viewBox=f'0 0 {width:.0f} {height:.0f}', width=f'{width:.0f}', role='img')} "
-        f'aria-label="{svg_text(label)}" style="max-width:100%;height:auto">{STYLE}'
-    )
+    head = root(f"kg-chart kg-chart-{kind}", width, height, label, chart_sheet())
     return Markup("\n".join([head, *body, "</svg>"]))
 
 
@@ -152,7 +129,10 @@ def effort_value_chart(rows: list[EffortValue], labels: Labels, currency: str) -
         label = attrs(x=f"{x + 9:.1f}", y=f"{y + 4:.1f}", font_size=FONT - 1)
         body.append(
             f'<g class="kg-point"><title>{svg_text(tip)}</title>'
-            f"<circle {attrs(cx=f'{x:.1f}', cy=f'{y:.1f}', r=6, fill='#5c6bc0')}/>"
+            f"<circle {attrs(cx=f'{x:.1f}', cy=f'{y:.1f}', r=6, fill=POINT_COLOUR)}/>"
             f"<text {label}>{svg_text(name)}</text></g>"
         )
     return _svg("effort-value", WIDTH, height, labels.label("effort_vs_value"), body)
+
+
+__all__ = ["HORIZON_COLOURS", "effort_value_chart", "horizon_chart", "owner_chart"]

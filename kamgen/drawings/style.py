@@ -1,0 +1,164 @@
+"""The one stylesheet of kamgen's drawings: every colour and every CSS rule.
+
+Each drawing carries the rules scoped to its own class (``kg-map``,
+``kg-timeline``, ``kg-chart``) inline, so that it reads on any page, in feeds
+and offline, with no stylesheet to fetch. Material's variables follow the
+colour scheme; fills and line colours that would not read on Material's slate
+scheme get a rule of their own. Like everything in a drawing, the rules are
+free of characters Markdown acts on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REPORTS_TO = "reports-to"
+SLATE = '[data-md-color-scheme="slate"]'
+
+# ---------------------------------------------------------------- relationship map
+
+
+@dataclass(frozen=True)
+class Paint:
+    """A stance's box: light fills under dark text, and in Material's slate
+    scheme dark fills under light text, so text contrasts with its fill."""
+
+    fill: str
+    stroke: str
+    dark_fill: str
+    dark_stroke: str
+
+
+STANCE_PAINT: dict[str, Paint] = {
+    "mentor": Paint("#8ce99a", "#2b8a3e", "#1b5e30", "#8ce99a"),
+    "supporter": Paint("#d3f9d8", "#40c057", "#33453a", "#b2f2bb"),
+    "neutral": Paint("#fff3bf", "#f59f00", "#4a3f12", "#ffd43b"),
+    "non-supporter": Paint("#ffd8a8", "#e8590c", "#5a3213", "#ffa94d"),
+    "enemy": Paint("#ffa8a8", "#c92a2a", "#5e1f1f", "#ff8787"),
+    "unknown": Paint("#ffffff", "#adb5bd", "#2b2d3a", "#909296"),
+}
+LEFT_FILL, LEFT_STROKE = "#e9ecef", "#868e96"
+DARK_LEFT_FILL = "#3b3f4a"
+INFLUENCE_WIDTH: dict[str, float] = {"high": 3.5, "medium": 2.0, "low": 1.0, "unknown": 1.0}
+UNKNOWN_INFLUENCE_DASH = "3 2"
+
+
+@dataclass(frozen=True)
+class Line:
+    colour: str  # as an attribute too, so the map reads without its CSS (feeds, other sites)
+    dark: str  # on Material's slate scheme
+    dash: str
+    width: float
+    arrow: bool
+
+
+LINES: dict[str, Line] = {
+    # Opaque greys, not Material's translucent --md-default-fg-color--lighter: a
+    # team's lines share their trunk, and translucent ones would darken there.
+    REPORTS_TO: Line("#9ea4ab", "#80868f", "none", 1.5, False),
+    "influences": Line("#1c7ed6", "#74c0fc", "6 4", 1.6, True),
+    "allied-with": Line("#2f9e44", "#8ce99a", "1.5 4", 2.2, False),
+    "in-conflict-with": Line("#e03131", "#ff8787", "8 3 2 3", 1.8, False),
+}
+
+
+def map_sheet() -> str:
+    slate = f"{SLATE} .kg-map"
+    fg, muted, bg = "--md-default-fg-color", "--md-default-fg-color--light", "--md-default-bg-color"
+    rules = [
+        f".kg-map text{{fill:var({fg}, #1b1b1b)}}",
+        f".kg-map .kg-muted{{fill:var({muted}, #5c5f66)}}",
+        f".kg-map .kg-badge{{fill:var({bg}, #fff);stroke:var({muted}, #5c5f66)}}",
+        f".kg-map .kg-swatch{{fill:var({bg}, #fff);stroke:var({fg}, #1b1b1b)}}",
+        f".kg-map .kg-legend-box{{fill:none;stroke:var({fg}--lightest, #e0e0e0)}}",
+        ".kg-map .kg-node:hover .kg-name,.kg-map .kg-node:focus .kg-name{text-decoration:underline}",
+    ]
+    for stance, paint in STANCE_PAINT.items():
+        rules.append(f".kg-map .kg-stance-{stance}{{fill:{paint.fill};stroke:{paint.stroke}}}")
+        rules.append(f"{slate} .kg-stance-{stance}{{fill:{paint.dark_fill};stroke:{paint.dark_stroke}}}")
+    for kind, line in LINES.items():
+        rules.append(f".kg-map .kg-edge-{kind}{{stroke:{line.colour}}}")
+        rules.append(f"{slate} .kg-edge-{kind}{{stroke:{line.dark}}}")
+    arrow = LINES["influences"]
+    rules.append(f".kg-map .kg-arrow{{fill:{arrow.colour}}}")
+    rules.append(f"{slate} .kg-arrow{{fill:{arrow.dark}}}")
+    # Last and more specific than the stance rules: people who left are grey whatever their stance.
+    rules.append(f".kg-map .kg-left .kg-box{{fill:{LEFT_FILL};stroke:{LEFT_STROKE}}}")
+    rules.append(f"{slate} .kg-left .kg-box{{fill:{DARK_LEFT_FILL};stroke:{LEFT_STROKE}}}")
+    return "<style>" + "".join(rules) + "</style>"
+
+
+# ---------------------------------------------------------------- timeline
+
+RED, RED_DARK = "#c62828", "#ef5350"
+GREEN, GREEN_DARK = "#2e7d32", "#66bb6a"
+
+# Material's variables carry the light and dark palettes; the fallbacks serve
+# any other page. Red and green are fixed colours, lightened for slate.
+_TIMELINE = (
+    ".kg-timeline{font-family:var(--md-text-font-family,system-ui,sans-serif)}"
+    ".kg-timeline text{fill:var(--md-default-fg-color,#222);font-size:11px}"
+    ".kg-timeline .kg-lane-bg{fill:var(--md-default-fg-color--lightest,#f2f2f2)}"
+    ".kg-timeline .kg-lane-label{font-size:12px;font-weight:600}"
+    ".kg-timeline .kg-axis text{fill:var(--md-default-fg-color--light,#666);font-size:10px}"
+    ".kg-timeline .kg-axis .kg-year{font-weight:600;fill:var(--md-default-fg-color,#222)}"
+    ".kg-timeline .kg-tick,.kg-timeline .kg-axis-line{stroke:var(--md-default-fg-color--light,#888)}"
+    ".kg-timeline .kg-grid{stroke:var(--md-default-fg-color--lightest,#e0e0e0)}"
+    ".kg-timeline .kg-grid-year{stroke:var(--md-default-fg-color--lighter,#bbb)}"
+    ".kg-timeline .kg-nodate-bg{fill:var(--md-default-fg-color--lightest,#eee)}"
+    ".kg-timeline .kg-today{stroke:var(--md-accent-fg-color,#526cfe);stroke-width:2}"
+    ".kg-timeline text.kg-today-label{fill:var(--md-accent-fg-color,#526cfe);font-weight:600}"
+    ".kg-timeline .kg-label{paint-order:stroke;stroke:var(--md-default-bg-color,#fff);"
+    "stroke-width:3px;stroke-linejoin:round}"
+    ".kg-timeline .kg-goal .kg-mark{fill:var(--md-primary-fg-color,#4051b5);"
+    "stroke:var(--md-default-bg-color,#fff);stroke-width:1}"
+    ".kg-timeline a.kg-goal:hover .kg-label,.kg-timeline a.kg-goal:focus .kg-label{text-decoration:underline}"
+    f".kg-timeline .kg-overdue .kg-mark{{fill:{RED}}}"
+    f".kg-timeline .kg-overdue text{{fill:{RED};font-weight:600}}"
+    f".kg-timeline .kg-achieved .kg-mark{{fill:{GREEN}}}"
+    ".kg-timeline .kg-check{fill:none;stroke:#fff;stroke-width:1.6}"
+    ".kg-timeline .kg-dropped{opacity:.6}"
+    ".kg-timeline .kg-dropped text{text-decoration:line-through}"
+    ".kg-timeline .kg-action circle{fill:var(--md-default-bg-color,#fff);"
+    "stroke:var(--md-default-fg-color--light,#666);stroke-width:1.5}"
+    ".kg-timeline .kg-action.kg-done circle{fill:var(--md-default-fg-color--light,#666)}"
+    ".kg-timeline .kg-action.kg-cancelled{opacity:.45}"
+    f".kg-timeline .kg-action.kg-overdue circle{{stroke:{RED};fill:#ffcdd2}}"
+    f"{SLATE} .kg-timeline .kg-overdue .kg-mark{{fill:{RED_DARK}}}"
+    f"{SLATE} .kg-timeline .kg-overdue text{{fill:{RED_DARK}}}"
+    f"{SLATE} .kg-timeline .kg-achieved .kg-mark{{fill:{GREEN_DARK}}}"
+    f"{SLATE} .kg-timeline .kg-check{{stroke:#1b1b1b}}"
+    f"{SLATE} .kg-timeline .kg-action.kg-overdue circle"
+    f"{{stroke:{RED_DARK};fill:#4a1c1c}}"
+)
+
+
+def timeline_sheet() -> str:
+    return f"<style>{_TIMELINE}</style>"
+
+
+# ---------------------------------------------------------------- charts
+
+# One colour per horizon, from now (warm) to long term (cool); readable on
+# white and on Material's slate.
+HORIZON_COLOURS = {
+    "now": "#e57373",
+    "3-months": "#ffb74d",
+    "6-months": "#fff176",
+    "12-months": "#81c784",
+    "long-term": "#64b5f6",
+    "unspecified": "#b0bec5",
+}
+POINT_COLOUR = "#5c6bc0"
+_CHART = (
+    ".kg-chart text{fill:var(--md-default-fg-color,#222);font-family:var(--md-text-font-family,sans-serif)}"
+    ".kg-chart .kg-axis{stroke:var(--md-default-fg-color--lighter,#bbb)}"
+    ".kg-chart .kg-capacity{fill:none;stroke:var(--md-default-fg-color,#222);"
+    "stroke-width:1.5;stroke-dasharray:4 3}"
+    ".kg-chart .kg-over{fill:#c62828}"
+    f"{SLATE} .kg-chart .kg-over{{fill:#ef9a9a}}"
+)
+
+
+def chart_sheet() -> str:
+    return f"<style>{_CHART}</style>"
