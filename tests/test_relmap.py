@@ -13,8 +13,8 @@ from typing import Any
 import markdown
 import pytest
 
-from kamgen.drawings import render_map
-from kamgen.drawings.geometry import Box
+from kamgen.drawings import ordering, render_map
+from kamgen.drawings.geometry import GAP, MAX_GRID_W, MIN_W, Box, Edge, quality
 from kamgen.drawings.relmap import MapLayout, layout_map
 from kamgen.drawings.svg import text_width
 from kamgen.labels import Labels
@@ -352,6 +352,110 @@ def test_curves_stay_inside(big_layout: MapLayout) -> None:
     for edge in big_layout.edges:
         for x, y in edge.points:
             assert 0 <= x <= big_layout.width and 0 <= y <= big_layout.height
+
+
+# ---------------------------------------------------------------- quality
+
+
+def sampled(edge: Edge, steps: int = 64) -> list[tuple[float, float]]:
+    """The drawn line, densely: a polyline as it is, a chain of quadratic curves sampled."""
+    if not edge.curved:
+        return list(edge.points)
+    out = [edge.points[0]]
+    for k in range(1, len(edge.points) - 1, 2):
+        (x0, y0), (qx, qy), (x1, y1) = edge.points[k - 1 : k + 2]
+        for i in range(1, steps + 1):
+            t = i / steps
+            out.append(
+                (
+                    (1 - t) ** 2 * x0 + 2 * (1 - t) * t * qx + t * t * x1,
+                    (1 - t) ** 2 * y0 + 2 * (1 - t) * t * qy + t * t * y1,
+                )
+            )
+    return out
+
+
+def test_no_line_runs_under_a_box(big_layout: MapLayout) -> None:
+    informal = [e for e in big_layout.edges if e.kind != "reports-to"]
+    assert len(informal) == 13
+    assert any(len(e.points) > 3 for e in informal)  # some had to take the streets
+    for edge in big_layout.edges:
+        line = sampled(edge)
+        for box in [*big_layout.boxes.values(), big_layout.legend]:
+            if box.id in (edge.source, edge.target):
+                continue
+            for p, q in itertools.pairwise(line):
+                assert not enters(p, q, box), (edge.kind, edge.source, edge.target, box.id)
+
+
+def test_forty_person_map_quality(big_layout: MapLayout) -> None:
+    # Before the fix: 200 crossings, 1770 high, 11 lines under 38 boxes; the
+    # 114 crossings among formal lines alone come from the grid, not the routes.
+    q = big_layout.quality
+    assert q.under_boxes == 0
+    assert q.crossings <= 190
+    assert q.height == big_layout.height <= 1770
+    assert big_layout.width <= 832  # no wider than before
+
+
+def test_sample_maps_have_no_hidden_lines_or_crossings() -> None:
+    # megamart-retail's alliance line ran under a box before; it now goes round.
+    result = load(Project(ROOT))
+    assert result.portfolio is not None
+    team = {m.id: m.name for m in result.portfolio.settings.team}
+    assert len(result.portfolio.accounts) == 4
+    for record in result.portfolio.accounts:
+        layout = layout_map(record.data, labels=EN, team_names=team)
+        assert (layout.quality.crossings, layout.quality.under_boxes) == (0, 0), record.id
+
+
+def test_quality_counts_crossings_and_hidden_lines() -> None:
+    boxes = {k: Box(k, x, 0, 20, 20) for k, x in (("a", 0), ("b", 100), ("c", 200), ("d", 300))}
+    across = Edge("influences", "a", "c", ((20, 10), (200, 10)))  # under b
+    up = Edge("influences", "b", "d", ((150, -50), (150, 50)))  # crosses it once
+    shared = Edge("influences", "a", "b", ((10, -40), (10, 60)))  # shares a with the first: not counted
+    q = quality(boxes, [across, up, shared], 99)
+    assert (q.crossings, q.height, q.under_boxes) == (1, 99, 1)
+
+
+# Found by search over random org charts: the first sweep reaches an order
+# without crossings, and the later sweeps undo it.
+OSCILLATES = {
+    "p0": [],
+    "p1": [],
+    "p2": ["p0"],
+    "p3": [],
+    "p4": ["p1"],
+    "p5": ["p1"],
+    "p6": ["p3"],
+    "p7": ["p5", "p6"],
+    "p8": ["p3", "p6"],
+    "p9": ["p7"],
+}
+
+
+def test_keeps_the_order_with_fewest_crossings() -> None:
+    account = small(
+        stakeholders=[{"id": k, "name": k.upper(), "reports_to": v} for k, v in OSCILLATES.items()]
+    )
+    managers = ordering.managers_of(ordering.people(account))
+    reports = ordering.invert(managers)
+    depth = ordering.depths(managers, reports)
+    counts = [ordering.layer_crossings(o, managers) for o in ordering.sweeps(depth, managers, reports)]
+    assert counts[-1] > min(counts[1:])  # the last sweep is worse than an earlier one
+    chosen = ordering.order(depth, managers, reports)
+    assert ordering.layer_crossings(chosen, managers) == min(counts) == 0
+    assert layout_map(account).quality.crossings == 0  # keeping the last drew 2
+
+
+def test_columns_are_bounded_by_the_content_width() -> None:
+    team = [{"id": f"s{i}", "name": "S", "reports_to": ["boss"]} for i in range(12)]
+    layout = layout_map(small(stakeholders=[{"id": "boss", "name": "B"}, *team]))
+    columns = sorted({b.x for b in layout.boxes.values()})
+    w = layout.boxes["s0"].w
+    assert w == MIN_W
+    assert len(columns) == (MAX_GRID_W + GAP) // (MIN_W + GAP) == 4
+    assert columns[-1] + w - columns[0] <= MAX_GRID_W
 
 
 # ---------------------------------------------------------------- encoding

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 Point = tuple[float, float]
+Extent = tuple[float, float, float, float]  # left, top, right, bottom
 
 MARGIN = 16.0
 PAD = 8.0  # inside a box, around its labels
@@ -133,7 +134,20 @@ def hits(p: Point, q: Point, box: Box, margin: float = 0.5) -> bool:
     return True
 
 
-def under(line: Sequence[Point], box: Box, margin: float = 0.5) -> bool:
+def _extent(line: Sequence[Point]) -> Extent:
+    xs, ys = [p[0] for p in line], [p[1] for p in line]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _meet(a: Extent, b: Extent) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def under(line: Sequence[Point], box: Box, margin: float = 0.5, extent: Extent | None = None) -> bool:
+    if not _meet(
+        extent or _extent(line), (box.x + margin, box.y + margin, box.right - margin, box.bottom - margin)
+    ):
+        return False
     return any(hits(p, q, box, margin) for p, q in itertools.pairwise(line))
 
 
@@ -146,27 +160,41 @@ def _cross(p: Point, q: Point, r: Point, s: Point) -> bool:
     return _turn(r, s, p) * _turn(r, s, q) < 0 and _turn(p, q, r) * _turn(p, q, s) < 0
 
 
-def _extent(line: Sequence[Point]) -> tuple[float, float, float, float]:
-    xs, ys = [p[0] for p in line], [p[1] for p in line]
-    return min(xs), min(ys), max(xs), max(ys)
+def _pieces(
+    line: Sequence[Point], within: tuple[float, float, float, float]
+) -> list[tuple[Point, Point, tuple[float, float, float, float]]]:
+    out = []
+    for p, q in itertools.pairwise(line):
+        extent = (min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
+        if _meet(extent, within):
+            out.append((p, q, extent))
+    return out
 
 
-def crossings(one: Sequence[Point], other: Sequence[Point]) -> int:
-    a, b = _extent(one), _extent(other)
-    if a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]:
+def crossings(
+    one: Sequence[Point], other: Sequence[Point], a: Extent | None = None, b: Extent | None = None
+) -> int:
+    a, b = a or _extent(one), b or _extent(other)
+    if not _meet(a, b):
         return 0
-    return sum(_cross(p, q, r, s) for p, q in itertools.pairwise(one) for r, s in itertools.pairwise(other))
+    theirs = _pieces(other, a)
+    return sum(_cross(p, q, r, s) for p, q, e in _pieces(one, b) for r, s, f in theirs if _meet(e, f))
 
 
 def quality(boxes: dict[str, Box], edges: Sequence[Edge], height: float) -> Quality:
     lines = [flatten(e) for e in edges]
+    extents = [_extent(line) for line in lines]
     hidden = sum(
-        any(under(line, box) for box in boxes.values() if box.id not in (e.source, e.target))
-        for e, line in zip(edges, lines, strict=True)
+        any(under(line, box, extent=extent) for box in boxes.values() if box.id not in (e.source, e.target))
+        for e, line, extent in zip(edges, lines, extents, strict=True)
     )
     crossed = sum(
-        crossings(lines[i], lines[j])
+        crossings(lines[i], lines[j], extents[i], extents[j])
         for i, j in itertools.combinations(range(len(edges)), 2)
         if not {edges[i].source, edges[i].target} & {edges[j].source, edges[j].target}
     )
     return Quality(crossed, height, hidden)
+
+
+def extent(line: Sequence[Point]) -> Extent:
+    return _extent(line)

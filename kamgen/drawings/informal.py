@@ -15,7 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from kamgen.drawings.geometry import BEND, MARGIN, Box, Edge, Point, crossings, flatten, under
+from kamgen.drawings.geometry import BEND, MARGIN, Box, Edge, Point, crossings, extent, flatten, under
 from kamgen.drawings.routing import Router
 from kamgen.schema import Account
 
@@ -50,7 +50,7 @@ def curve(a: Box, b: Box, nth: int, area: Point, bow: float = 1.0) -> tuple[Poin
 
 
 def _curves(a: Box, b: Box, nth: int, area: Point) -> Iterator[tuple[Point, ...]]:
-    # The usual curve first; then further out, then the other way.
+    # Further out, then the other way.
     for side in (nth, nth + 1 if nth % 2 == 0 else nth - 1):
         for bow in BOWS:
             yield curve(a, b, side, area, bow)
@@ -58,7 +58,8 @@ def _curves(a: Box, b: Box, nth: int, area: Point) -> Iterator[tuple[Point, ...]
 
 def _clear(points: tuple[Point, ...], others: Sequence[Box]) -> bool:
     line = flatten(Edge("", "", "", points, curved=True))
-    return not any(under(line, box, -CLEAR) for box in others)
+    reach = extent(line)
+    return not any(under(line, box, -CLEAR, reach) for box in others)
 
 
 # ---------------------------------------------------------------- streets
@@ -83,17 +84,29 @@ class _Streets:
 
     def __init__(self, router: Router, formal: Sequence[Edge]) -> None:
         self.router = router
-        self.formal = [flatten(e) for e in formal]
+        self.formal = [(line, extent(line)) for line in (flatten(e) for e in formal)]
         self._crossed: dict[tuple[_Node, _Node], int] = {}
+        self._at: dict[tuple[_Node, float], Point] = {}
 
     def at(self, node: _Node, shift: float = 0.0) -> Point:
-        return (self.router.street_x(node[0], shift), self.router.street_y(node[1], shift))
+        if (node, shift) not in self._at:
+            self._at[(node, shift)] = (
+                self.router.street_x(node[0], shift),
+                self.router.street_y(node[1], shift),
+            )
+        return self._at[(node, shift)]
+
+    def crossing(self, points: tuple[Point, ...]) -> int:
+        """How many times a line through ``points`` crosses the formal lines."""
+        line = flatten(Edge("", "", "", points, curved=True))
+        reach = extent(line)
+        return sum(crossings(line, other, reach, e) for other, e in self.formal)
 
     def crossed(self, one: _Node, other: _Node) -> int:
         key = (min(one, other), max(one, other))
         if key not in self._crossed:
             block = [self.at(one), self.at(other)]
-            self._crossed[key] = sum(crossings(block, line) for line in self.formal)
+            self._crossed[key] = sum(crossings(block, line, None, e) for line, e in self.formal)
         return self._crossed[key]
 
 
@@ -175,10 +188,15 @@ def informal(account: Account, router: Router, formal: Sequence[Edge], area: Poi
         pair = frozenset((rel.source, rel.target))
         a, b = boxes[rel.source], boxes[rel.target]
         others = [box for pid, box in boxes.items() if pid not in pair]
-        points = next((c for c in _curves(a, b, seen[pair], area) if _clear(c, others)), None)
-        if points is None:
-            points = rounded(_street_path(a, b, streets, SHIFTS[routed % len(SHIFTS)]))
-            routed += 1
+        usual = curve(a, b, seen[pair], area)
+        if _clear(usual, others):
+            points = usual
+        else:
+            # Of the ways clear of every box, the one crossing fewest formal lines.
+            route = rounded(_street_path(a, b, streets, SHIFTS[routed % len(SHIFTS)]))
+            ways = [c for c in _curves(a, b, seen[pair], area) if _clear(c, others)] + [route]
+            points = min(ways, key=streets.crossing)
+            routed += points is route
         seen[pair] += 1
         edges.append(Edge(rel.kind.value, rel.source, rel.target, points, curved=True))
     return edges
