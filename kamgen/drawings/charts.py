@@ -11,7 +11,7 @@ from markupsafe import Markup
 from kamgen.analytics import EffortValue, OwnerLoad
 from kamgen.analytics.effort import HORIZONS
 from kamgen.drawings.style import HORIZON_COLOURS, POINT_COLOUR, chart_sheet
-from kamgen.drawings.svg import attrs, fit, root, text_width
+from kamgen.drawings.svg import el, fit, num, root, text_width
 from kamgen.drawings.svg import text as svg_text
 from kamgen.labels import Labels
 
@@ -26,12 +26,21 @@ def _svg(kind: str, width: float, height: float, label: str, body: list[str]) ->
     return Markup("\n".join([head, *body, "</svg>"]))
 
 
+def _horizon_name(labels: Labels, h: str) -> str:
+    return labels.enum("horizon", h) if h != "unspecified" else labels.label("unspecified")
+
+
+def _text(x: float, y: float, content: str, size: float = FONT, **more: object) -> str:
+    """Text at (x, y); ``content`` must already be escaped."""
+    return el("text", content, x=num(x), y=num(y), font_size=num(size), **more)
+
+
 def _legend(labels: Labels, y: float) -> list[str]:
     out, x = [], 0.0
     for h in HORIZONS:
-        name = labels.enum("horizon", h) if h != "unspecified" else labels.label("unspecified")
-        out.append(f"<rect {attrs(x=x, y=y, width=12, height=12, fill=HORIZON_COLOURS[h])}/>")
-        out.append(f"<text {attrs(x=x + 16, y=y + 10, font_size=FONT - 1)}>{svg_text(name)}</text>")
+        name = _horizon_name(labels, h)
+        out.append(el("rect", x=num(x), y=num(y), width="12", height="12", fill=HORIZON_COLOURS[h]))
+        out.append(_text(x + 16, y + 10, svg_text(name), FONT - 1))
         x += 16 + text_width(name, FONT - 1) + 14
     return out
 
@@ -42,12 +51,9 @@ def _stack(x: float, y: float, scale: float, hours: dict[str, float], labels: La
         if hours.get(h, 0) <= 0:
             continue
         w = hours[h] * scale
-        name = labels.enum("horizon", h) if h != "unspecified" else labels.label("unspecified")
-        title = f"<title>{svg_text(name)}: {hours[h]:.0f} h</title>"
-        out.append(
-            f"<rect {attrs(x=f'{x:.1f}', y=y, width=f'{w:.1f}', height=BAR_H, fill=HORIZON_COLOURS[h])}>"
-            f"{title}</rect>"
-        )
+        title = el("title", f"{svg_text(_horizon_name(labels, h))}: {hours[h]:.0f} h")
+        area = {"x": num(x), "y": num(y), "width": num(w), "height": num(BAR_H)}
+        out.append(el("rect", title, **area, fill=HORIZON_COLOURS[h]))
         x += w
     return out
 
@@ -62,21 +68,15 @@ def owner_chart(loads: list[OwnerLoad], labels: Labels) -> Markup:
     body: list[str] = []
     y = 0.0
     for load in loads:
-        body.append(
-            f"<text {attrs(x=0, y=y + 13, font_size=FONT)}>"
-            f"{svg_text(fit(load.member.name, FONT, name_w - 8))}</text>"
-        )
+        body.append(_text(0, y + 13, svg_text(fit(load.member.name, FONT, name_w - 8))))
         body += _stack(name_w, y, scale, load.planned_by_horizon, labels)
         cap_w = load.capacity * scale
-        body.append(
-            f'<rect class="kg-capacity" {attrs(x=name_w, y=y - 2, width=f"{cap_w:.1f}", height=BAR_H + 4)}/>'
-        )
+        capacity = {"x": num(name_w), "y": num(y - 2), "width": num(cap_w), "height": num(BAR_H + 4)}
+        body.append(el("rect", class_="kg-capacity", **capacity))
         pct = f" ({load.utilisation_pct:.0f}%)" if load.utilisation_pct is not None else ""
-        cls = ' class="kg-over"' if load.overloaded else ""
         text = f"{load.planned:.0f} h / {load.capacity:.0f} h{pct}"
-        body.append(
-            f"<text{cls} {attrs(x=WIDTH - value_w + 8, y=y + 13, font_size=FONT)}>{svg_text(text)}</text>"
-        )
+        over = "kg-over" if load.overloaded else None
+        body.append(_text(WIDTH - value_w + 8, y + 13, svg_text(text), class_=over))
         y += BAR_H + GAP
     body += _legend(labels, y + 4)
     return _svg("owners", WIDTH, y + 24, labels.label("time_by_owner"), body)
@@ -91,15 +91,11 @@ def horizon_chart(hours: dict[str, float], labels: Labels) -> Markup:
     body: list[str] = []
     y = 0.0
     for h in HORIZONS:
-        name = labels.enum("horizon", h) if h != "unspecified" else labels.label("unspecified")
         w = hours.get(h, 0.0) / peak * plot_w
-        body.append(f"<text {attrs(x=0, y=y + 13, font_size=FONT)}>{svg_text(name)}</text>")
-        body.append(
-            f"<rect {attrs(x=name_w, y=y, width=f'{w:.1f}', height=BAR_H, fill=HORIZON_COLOURS[h])}/>"
-        )
-        body.append(
-            f"<text {attrs(x=name_w + w + 6, y=y + 13, font_size=FONT)}>{hours.get(h, 0.0):.0f} h</text>"
-        )
+        body.append(_text(0, y + 13, svg_text(_horizon_name(labels, h))))
+        bar = {"x": num(name_w), "y": num(y), "width": num(w), "height": num(BAR_H)}
+        body.append(el("rect", **bar, fill=HORIZON_COLOURS[h]))
+        body.append(_text(name_w + w + 6, y + 13, f"{hours.get(h, 0.0):.0f} h"))
         y += BAR_H + GAP
     return _svg("horizons", WIDTH, y, labels.label("effort_by_horizon"), body)
 
@@ -111,13 +107,20 @@ def effort_value_chart(rows: list[EffortValue], labels: Labels, currency: str) -
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     max_x = max([r.volume or 0 for r in rows] + [1.0])
     max_y = max([r.hours for r in rows] + [1.0])
+    volume = f"{svg_text(labels.label('annual_volume'))} ({svg_text(currency)}, {max_x:,.0f} max)"
     body = [
-        f'<line class="kg-axis" {attrs(x1=left, y1=top + plot_h, x2=left + plot_w, y2=top + plot_h)}/>',
-        f'<line class="kg-axis" {attrs(x1=left, y1=top, x2=left, y2=top + plot_h)}/>',
-        f"<text {attrs(x=left + plot_w, y=height - 6, font_size=FONT - 1, text_anchor='end')}>"
-        f"{svg_text(labels.label('annual_volume'))} ({svg_text(currency)}, {max_x:,.0f} max)</text>",
-        f"<text {attrs(x=4, y=top + 10, font_size=FONT - 1)}>{svg_text(labels.label('effort'))}</text>",
-        f"<text {attrs(x=left - 6, y=top + 22, font_size=FONT - 1, text_anchor='end')}>{max_y:.0f}</text>",
+        el(
+            "line",
+            class_="kg-axis",
+            x1=num(left),
+            y1=num(top + plot_h),
+            x2=num(left + plot_w),
+            y2=num(top + plot_h),
+        ),
+        el("line", class_="kg-axis", x1=num(left), y1=num(top), x2=num(left), y2=num(top + plot_h)),
+        _text(left + plot_w, height - 6, volume, FONT - 1, text_anchor="end"),
+        _text(4, top + 10, svg_text(labels.label("effort")), FONT - 1),
+        _text(left - 6, top + 22, f"{max_y:.0f}", FONT - 1, text_anchor="end"),
     ]
     for r in rows:
         if r.volume is None:
@@ -126,12 +129,9 @@ def effort_value_chart(rows: list[EffortValue], labels: Labels, currency: str) -
         y = top + plot_h - r.hours / max_y * plot_h
         name = fit(r.record.data.name, FONT - 1, right - 12)
         tip = f"{r.record.data.name}: {r.hours:.0f} h, {currency} {r.volume:,.0f}"
-        label = attrs(x=f"{x + 9:.1f}", y=f"{y + 4:.1f}", font_size=FONT - 1)
-        body.append(
-            f'<g class="kg-point"><title>{svg_text(tip)}</title>'
-            f"<circle {attrs(cx=f'{x:.1f}', cy=f'{y:.1f}', r=6, fill=POINT_COLOUR)}/>"
-            f"<text {label}>{svg_text(name)}</text></g>"
-        )
+        dot = el("circle", cx=num(x), cy=num(y), r="6", fill=POINT_COLOUR)
+        point = el("title", svg_text(tip)) + dot + _text(x + 9, y + 4, svg_text(name), FONT - 1)
+        body.append(el("g", point, class_="kg-point"))
     return _svg("effort-value", WIDTH, height, labels.label("effort_vs_value"), body)
 
 

@@ -134,7 +134,7 @@ def hits(p: Point, q: Point, box: Box, margin: float = 0.5) -> bool:
     return True
 
 
-def _extent(line: Sequence[Point]) -> Extent:
+def extent(line: Sequence[Point]) -> Extent:
     xs, ys = [p[0] for p in line], [p[1] for p in line]
     return min(xs), min(ys), max(xs), max(ys)
 
@@ -143,10 +143,11 @@ def _meet(a: Extent, b: Extent) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def under(line: Sequence[Point], box: Box, margin: float = 0.5, extent: Extent | None = None) -> bool:
-    if not _meet(
-        extent or _extent(line), (box.x + margin, box.y + margin, box.right - margin, box.bottom - margin)
-    ):
+def under(line: Sequence[Point], box: Box, margin: float = 0.5, reach: Extent | None = None) -> bool:
+    """Does the line pass inside ``box`` shrunk by ``margin``? ``reach`` is
+    the line's extent, when known."""
+    area = (box.x + margin, box.y + margin, box.right - margin, box.bottom - margin)
+    if not _meet(reach or extent(line), area):
         return False
     return any(hits(p, q, box, margin) for p, q in itertools.pairwise(line))
 
@@ -160,21 +161,21 @@ def _cross(p: Point, q: Point, r: Point, s: Point) -> bool:
     return _turn(r, s, p) * _turn(r, s, q) < 0 and _turn(p, q, r) * _turn(p, q, s) < 0
 
 
-def _pieces(
-    line: Sequence[Point], within: tuple[float, float, float, float]
-) -> list[tuple[Point, Point, tuple[float, float, float, float]]]:
+def _pieces(line: Sequence[Point], within: Extent) -> list[tuple[Point, Point, Extent]]:
+    """The line's segments that reach into ``within``, with their extents."""
     out = []
     for p, q in itertools.pairwise(line):
-        extent = (min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
-        if _meet(extent, within):
-            out.append((p, q, extent))
+        span = (min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
+        if _meet(span, within):
+            out.append((p, q, span))
     return out
 
 
 def crossings(
     one: Sequence[Point], other: Sequence[Point], a: Extent | None = None, b: Extent | None = None
 ) -> int:
-    a, b = a or _extent(one), b or _extent(other)
+    """How many times two lines cross; ``a`` and ``b`` are their extents, when known."""
+    a, b = a or extent(one), b or extent(other)
     if not _meet(a, b):
         return 0
     theirs = _pieces(other, a)
@@ -182,11 +183,12 @@ def crossings(
 
 
 def quality(boxes: dict[str, Box], edges: Sequence[Edge], height: float) -> Quality:
+    """The layout's quality, measured on the lines as drawn."""
     lines = [flatten(e) for e in edges]
-    extents = [_extent(line) for line in lines]
+    extents = [extent(line) for line in lines]
     hidden = sum(
-        any(under(line, box, extent=extent) for box in boxes.values() if box.id not in (e.source, e.target))
-        for e, line, extent in zip(edges, lines, extents, strict=True)
+        any(under(line, box, reach=reach) for box in boxes.values() if box.id not in (e.source, e.target))
+        for e, line, reach in zip(edges, lines, extents, strict=True)
     )
     crossed = sum(
         crossings(lines[i], lines[j], extents[i], extents[j])
@@ -194,7 +196,3 @@ def quality(boxes: dict[str, Box], edges: Sequence[Edge], height: float) -> Qual
         if not {edges[i].source, edges[i].target} & {edges[j].source, edges[j].target}
     )
     return Quality(crossed, height, hidden)
-
-
-def extent(line: Sequence[Point]) -> Extent:
-    return _extent(line)

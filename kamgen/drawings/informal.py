@@ -50,16 +50,17 @@ def curve(a: Box, b: Box, nth: int, area: Point, bow: float = 1.0) -> tuple[Poin
 
 
 def _curves(a: Box, b: Box, nth: int, area: Point) -> Iterator[tuple[Point, ...]]:
-    # Further out, then the other way.
+    # Further out, then the other way, for a line whose usual curve is not clear.
     for side in (nth, nth + 1 if nth % 2 == 0 else nth - 1):
         for bow in BOWS:
             yield curve(a, b, side, area, bow)
 
 
-def _clear(points: tuple[Point, ...], others: Sequence[Box]) -> bool:
+def _clear(points: tuple[Point, ...], others: Sequence[Box], margin: float = -CLEAR) -> bool:
+    """Does the curve keep out of every box (grown by -``margin``)?"""
     line = flatten(Edge("", "", "", points, curved=True))
     reach = extent(line)
-    return not any(under(line, box, -CLEAR, reach) for box in others)
+    return not any(under(line, box, margin, reach) for box in others)
 
 
 # ---------------------------------------------------------------- streets
@@ -189,7 +190,7 @@ def informal(account: Account, router: Router, formal: Sequence[Edge], area: Poi
         a, b = boxes[rel.source], boxes[rel.target]
         others = [box for pid, box in boxes.items() if pid not in pair]
         usual = curve(a, b, seen[pair], area)
-        if _clear(usual, others):
+        if _clear(usual, others, 0.0):  # a line that never went under a box stays as it was
             points = usual
         else:
             # Of the ways clear of every box, the one crossing fewest formal lines.

@@ -91,7 +91,7 @@ def _defs(uid: str) -> str:
         markerUnits="userSpaceOnUse",
         orient="auto",
     )
-    return f"<defs>{marker}</defs>"
+    return el("defs", marker)
 
 
 def _uid(account: Account) -> str:
@@ -127,7 +127,7 @@ def _edge(edge: Edge, names: Mapping[str, str], labels: Labels, uid: str) -> str
     tip = f"{names[edge.source]} {labels.enum('relation', edge.kind)} {names[edge.target]}"
     return el(
         "path",
-        f"<title>{svg_text(tip)}</title>",
+        el("title", svg_text(tip)),
         class_=f"kg-edge kg-edge-{edge.kind}",
         data_from=edge.source,
         data_to=edge.target,
@@ -194,7 +194,7 @@ def _box_content(box: Box, card: Card) -> list[str]:
 
 
 def _node(box: Box, card: Card, tooltip: str) -> str:
-    content = f"<title>{tooltip}</title>" + _box_rect(box, card) + "".join(_box_content(box, card))
+    content = el("title", tooltip) + _box_rect(box, card) + "".join(_box_content(box, card))
     cls = "kg-node kg-left" if card.left else "kg-node"
     return el("a", content, class_=cls, href=f"#person-{card.id}", opacity="0.55" if card.left else None)
 

@@ -97,6 +97,11 @@ def el(tag: str, content: str | None = None, /, **values: object) -> str:
     return f"{head}>{content}</{tag}>" if content else f"{head}/>"
 
 
+def start(tag: str, /, **values: object) -> str:
+    """An opening tag, for a group whose children go on lines of their own."""
+    return f"<{tag} {attrs(**values)}>"
+
+
 def root(cls: str, width: float, height: float, label: str, style: str) -> str:
     """The opening <svg> tag with the drawing's stylesheet.
 

@@ -16,7 +16,7 @@ from datetime import date
 from markupsafe import Markup
 
 from kamgen.drawings.style import timeline_sheet
-from kamgen.drawings.svg import attrs, el, fit, num, root, text_width
+from kamgen.drawings.svg import el, fit, num, root, start, text_width
 from kamgen.drawings.svg import text as svg_text
 from kamgen.drawings.timeline import (
     AXIS_FONT,
@@ -127,7 +127,7 @@ def _quarter_labels(layout: TimelineLayout) -> list[tuple[float, str]]:
 
 def _axis(layout: TimelineLayout) -> list[str]:
     top = layout.axis_bottom
-    out = ['<g class="kg-axis">', *_ticks(layout)]
+    out = [start("g", class_="kg-axis"), *_ticks(layout)]
     out += [el("text", t, class_="kg-year", x=num(x), y=num(top - 24)) for x, t in _year_labels(layout)]
     out += [el("text", t, x=num(x), y=num(top - 10)) for x, t in _quarter_labels(layout)]
     ends = {"x1": num(layout.plot_left), "x2": num(layout.plot_right), "y1": num(top), "y2": num(top)}
@@ -143,7 +143,7 @@ def _lanes(layout: TimelineLayout, labels: Labels) -> list[str]:
     out: list[str] = []
     for index, (lane, (top, bottom)) in enumerate(layout.lanes.items()):
         name = fit(labels.enum("horizon", lane), LANE_FONT, LANE_LABEL_W - EDGE - 8)
-        out.append(f"<g {attrs(class_='kg-lane', data_lane=lane)}>")
+        out.append(start("g", class_="kg-lane", data_lane=lane))
         if index % 2 == 0:
             out.append(
                 el(
@@ -168,7 +168,7 @@ def _nodate(layout: TimelineLayout, labels: Labels) -> list[str]:
     left = layout.nodate_left
     title = fit(labels.label("no_date"), AXIS_FONT, layout.width - EDGE - left - 4)
     return [
-        '<g class="kg-axis kg-nodate">',
+        start("g", class_="kg-axis kg-nodate"),
         el(
             "rect",
             class_="kg-nodate-bg",
@@ -208,21 +208,19 @@ def _classes(mark: Mark) -> str:
 
 
 def _goal(mark: Mark, labels: Labels) -> str:
-    head = attrs(class_=_classes(mark), href=f"#goal-{mark.id}", data_id=mark.id)
-    parts = [f"<a {head}>", f"<title>{svg_text(_goal_title(mark, labels))}</title>"]
+    parts = [el("title", svg_text(_goal_title(mark, labels)))]
     parts.append(el("path", class_="kg-mark", d=_diamond(mark.x, mark.y)))
     if mark.achieved:
         parts.append(el("path", class_="kg-check", d=_check(mark.x, mark.y)))
     bx, _, _, _ = mark.label_box
     parts.append(el("text", svg_text(mark.label), class_="kg-label", x=num(bx), y=num(mark.y + 4)))
-    return "".join(parts) + "</a>"
+    return el("a", "".join(parts), class_=_classes(mark), href=f"#goal-{mark.id}", data_id=mark.id)
 
 
 def _action(mark: Mark, labels: Labels) -> str:
-    head = attrs(class_=_classes(mark), data_id=mark.id, data_goal=mark.goal)
-    title = f"<title>{svg_text(_action_title(mark, labels))}</title>"
+    title = el("title", svg_text(_action_title(mark, labels)))
     circle = el("circle", cx=num(mark.x), cy=num(mark.y), r=num(DOT))
-    return f"<g {head}>{title}{circle}</g>"
+    return el("g", title + circle, class_=_classes(mark), data_id=mark.id, data_goal=mark.goal)
 
 
 def _today(layout: TimelineLayout, labels: Labels) -> list[str]:
@@ -243,12 +241,12 @@ def _today(layout: TimelineLayout, labels: Labels) -> list[str]:
 
 def _legend_glyph(key: str, x: float, y: float) -> str:
     if key == "overdue":
-        return f'<g class="kg-goal kg-overdue">{el("path", class_="kg-mark", d=_diamond(x, y))}</g>'
+        return el("g", el("path", class_="kg-mark", d=_diamond(x, y)), class_="kg-goal kg-overdue")
     if key == "achieved":
         check = el("path", class_="kg-check", d=_check(x, y))
-        return f'<g class="kg-goal kg-achieved">{el("path", class_="kg-mark", d=_diamond(x, y))}{check}</g>'
+        return el("g", el("path", class_="kg-mark", d=_diamond(x, y)) + check, class_="kg-goal kg-achieved")
     if key == "action":
-        return f'<g class="kg-action">{el("circle", cx=num(x), cy=num(y), r=num(DOT))}</g>'
+        return el("g", el("circle", cx=num(x), cy=num(y), r=num(DOT)), class_="kg-action")
     return el("line", class_="kg-today", x1=num(x), y1=num(y - 7), x2=num(x), y2=num(y + 7))
 
 
@@ -261,7 +259,7 @@ def _legend(layout: TimelineLayout, labels: Labels) -> list[str]:
     ]
     y = layout.height - LEGEND_H / 2
     title = fit(labels.label("legend"), FONT, 80)
-    out = ['<g class="kg-legend">', el("text", svg_text(title), x=num(EDGE), y=num(y + 4))]
+    out = [start("g", class_="kg-legend"), el("text", svg_text(title), x=num(EDGE), y=num(y + 4))]
     # Widths are capped so that the four entries always fit on one line of 800 px.
     x = EDGE + text_width(title, FONT) + 14
     for key, text in entries:
