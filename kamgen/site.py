@@ -21,7 +21,7 @@ import markupsafe
 import yaml
 
 from kamgen import outdir
-from kamgen.pipeline import Project
+from kamgen.project import Project
 from kamgen.render import STYLESHEET, NavItem, Page, Site
 from kamgen.schema import Language, Settings
 
