@@ -18,7 +18,8 @@ from kamgen.drawings.geometry import GAP, MAX_GRID_W, MIN_W, Box, Edge, quality
 from kamgen.drawings.relmap import MapLayout, layout_map
 from kamgen.drawings.svg import text_width
 from kamgen.labels import Labels
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
+from kamgen.project import Project
 from kamgen.schema import Account, Language
 from tests.conftest import ROOT
 

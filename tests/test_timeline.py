@@ -16,7 +16,8 @@ from kamgen.drawings import render_timeline
 from kamgen.drawings.timeline import Mark, TimelineLayout, layout_timeline
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
+from kamgen.project import Project
 from kamgen.schema import Account, Horizon, Language
 from tests.conftest import ROOT
 
