@@ -32,7 +32,11 @@ def define(code: str, name: str, doc: str, level: Level = Level.ERROR) -> Code:
 
 # Files and YAML
 READ_ERROR = define(
-    "K001", "read-error", "The file cannot be read (permissions, a directory, a broken link)."
+    "K001",
+    "read-error",
+    "The file cannot be read: permissions, a folder, a broken link, a symbolic link "
+    "that leaves the project, or not a regular file (a device or a pipe, which would "
+    "never end or hang).",
 )
 ENCODING = define(
     "K002", "encoding", "The file is not valid UTF-8. The position of the first bad byte is given."
@@ -73,8 +77,9 @@ NOT_A_MAPPING = define("K009", "not-a-mapping", "The document is empty or is not
 TOO_LARGE = define(
     "K010",
     "too-large",
-    "The document expands past the size limit or contains a recursive alias, "
-    "as a YAML 'billion laughs' does. Nothing past the limit is read.",
+    "The file is larger than `limits.file_bytes` (1 MiB by default), or the document "
+    "expands past the size limit or contains a recursive alias, as a YAML 'billion "
+    "laughs' does. Nothing past the limit is read.",
 )
 NO_ACCOUNTS = define(
     "K011",
@@ -100,6 +105,12 @@ TEMPLATE_ERROR = define(
     "template-error",
     "A page template failed to render, most often a user's override in templates/. "
     "The position is the template's file and line; nothing is built.",
+)
+TOO_MANY_PROBLEMS = define(
+    "K015",
+    "too-many-problems",
+    "A file has more problems than `limits.problems_per_file` (200 by default); the first "
+    "ones are listed and one line counts the rest. Fix those listed and run again.",
 )
 
 # Schema
