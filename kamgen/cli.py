@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamgen import __version__, codes
+from kamgen import __version__
 from kamgen.pipeline import Project, Result, load, validate
 from kamgen.problems import FORMATTERS, exit_code
 from kamgen.schema import Account, Settings, Visibility, json_schema
@@ -49,9 +49,9 @@ def cmd_schema(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_codes(args: argparse.Namespace, project: Project) -> int:
-    import kamgen.analytics  # noqa: F401  (registers the health finding codes)
+    from kamgen.rules import RULES
 
-    for code in sorted(codes.CODES.values(), key=lambda c: c.code):
+    for code in RULES.values():
         print(f"{code.code} {code.name} ({code.level})\n    {code.doc}")
     return 0
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamgen import checks, codes
+from kamgen import checks, codes, rules
 from kamgen.labels import Labels
 from kamgen.loader import Document, Pos, account_id, discover, is_valid_id, load_file
 from kamgen.model import AccountRecord, Portfolio, all_checklists
@@ -104,9 +104,8 @@ def load_settings(project: Project) -> tuple[Settings | None, Document]:
     doc = load_file(path, doc.path)
     settings = to_model(doc, Settings)
     if settings is not None:
-        ctx = checks.Context(doc, settings)
-        for run in checks.SETTINGS_CHECKS:
-            run(ctx)
+        ctx = checks.Context(doc, settings, finding_codes=rules.FINDING_CODES)
+        doc.problems.extend(checks.problems(checks.SETTINGS_CHECKS, ctx))
     return settings, doc
 
 
@@ -135,8 +134,7 @@ def load_account(
     ctx = checks.Context(
         doc, settings, account, {c.id: {i.id for i in c.items} for c in all_checklists(settings)}
     )
-    for run in checks.ACCOUNT_CHECKS:
-        run(ctx)
+    doc.problems.extend(checks.problems(checks.ACCOUNT_CHECKS, ctx))
     if not doc.ok:
         return None, doc
     positions = {key: (pos.line, pos.col) for key, pos in doc.values.items()}
