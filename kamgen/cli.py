@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamgen import __version__
+from kamgen import __version__, codes
 from kamgen.pipeline import Project, Result, load, validate
 from kamgen.problems import FORMATTERS, Level, Problem, exit_code
 from kamgen.schema import Account, Settings, Visibility, json_schema

@@ -118,6 +118,7 @@ FILE_CODES: tuple[Code, ...] = (
     TOO_LARGE,
     NO_ACCOUNTS,
     NO_SETTINGS,
+    SITE_DIR,
     UNKNOWN_FIELD,
     MISSING_FIELD,
     WRONG_TYPE,
