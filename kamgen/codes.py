@@ -1,33 +1,22 @@
-"""The registry of problem codes: one code, one name, one documented meaning.
+"""Loader and schema problem codes (K0xx, K1xx): one code, one name, one
+documented meaning.
 
-Loader and schema codes are declared here; semantic checks register
-themselves with :func:`kamgen.checks.check`, and their docstrings are their
-documentation. ``kamgen codes`` and the docs page list this registry.
+These rules have no function: the loader and validation report them where
+they read the files. Semantic checks (K2xx) live in :mod:`kamgen.checks`,
+health findings (H1xx) in :mod:`kamgen.analytics.health`; :mod:`kamgen.rules`
+joins all three lists into the one registry that ``kamgen codes`` and the
+codes page list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from kamgen.problems import Level
+from kamgen.rule import Rule
+from kamgen.rule import code as define
 
-
-@dataclass(frozen=True)
-class Code:
-    code: str
-    name: str
-    level: Level
-    doc: str
-
-
-CODES: dict[str, Code] = {}
-
-
-def define(code: str, name: str, doc: str, level: Level = Level.ERROR) -> Code:
-    if code in CODES:
-        raise ValueError(f"problem code {code} is defined twice")
-    CODES[code] = Code(code, name, level, " ".join(doc.split()))
-    return CODES[code]
+Code: TypeAlias = Rule[Any, Any]
 
 
 # Files and YAML
@@ -131,4 +120,28 @@ INVALID_VALUE = define(
     "K106",
     "invalid-value",
     "A value breaks a constraint: an id that is not a slug, a number out of range, an empty list.",
+)
+
+FILE_CODES: tuple[Code, ...] = (
+    READ_ERROR,
+    ENCODING,
+    YAML_SYNTAX,
+    FRONT_MATTER,
+    DUPLICATE_KEY,
+    IMPLICIT_TYPE,
+    FILE_NAME,
+    DUPLICATE_ACCOUNT,
+    NOT_A_MAPPING,
+    TOO_LARGE,
+    NO_ACCOUNTS,
+    NO_SETTINGS,
+    SITE_DIR,
+    TEMPLATE_ERROR,
+    TOO_MANY_PROBLEMS,
+    UNKNOWN_FIELD,
+    MISSING_FIELD,
+    WRONG_TYPE,
+    ENUM_VALUE,
+    INVALID_DATE,
+    INVALID_VALUE,
 )

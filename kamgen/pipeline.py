@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamgen import checks, codes
+from kamgen import checks, codes, rules
 from kamgen.ids import is_valid_id
 from kamgen.limits import Limits
 from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file
@@ -45,10 +45,8 @@ def load_settings(project: Project) -> tuple[Settings | None, list[Problem]]:
     settings, invalid = to_model(doc, Settings)
     problems += invalid
     if settings is not None:
-        ctx = checks.Context(doc, settings)
-        for run in checks.SETTINGS_CHECKS:
-            run(ctx)
-        problems += ctx.out.problems
+        ctx = checks.Context(doc, settings, finding_codes=rules.FINDING_CODES)
+        problems += checks.problems(checks.SETTINGS_CHECKS, ctx)
     return settings, capped(problems)
 
 
@@ -92,9 +90,7 @@ def limits_of(settings: Settings | None) -> Limits:
 def _checked(doc: Document, settings: Settings, account: Account) -> list[Problem]:
     lists = {c.id: {i.id for i in c.items} for c in all_checklists(settings)}
     ctx = checks.Context(doc, settings, account, lists)
-    for run in checks.ACCOUNT_CHECKS:
-        run(ctx)
-    return ctx.out.problems
+    return checks.problems(checks.ACCOUNT_CHECKS, ctx)
 
 
 def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
