@@ -24,11 +24,11 @@ import markupsafe
 from markupsafe import Markup
 
 from kamgen import analytics, escape
-from kamgen.codes import CODES
 from kamgen.drawings import charts, render_map, render_timeline
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
+from kamgen.rules import RULES
 from kamgen.schema import Visibility
 
 
@@ -224,11 +224,7 @@ class Renderer:
         pages.append(self.page("owners/index.md", "owners.md.j2", label("owners_page"), owners=owners))
         pages += [self.page(f"owners/{g.key}.md", "owner.md.j2", g.label, group=g) for g in owners]
         pages += self.analysis_pages()
-        pages.append(
-            self.page(
-                "codes.md", "codes.md.j2", label("codes"), codes=sorted(CODES.values(), key=lambda c: c.code)
-            )
-        )
+        pages.append(self.page("codes.md", "codes.md.j2", label("codes"), codes=list(RULES.values())))
         tags = analytics.by_tag(p)
         pages.append(self.page("tags/index.md", "tags.md.j2", label("tags_page"), tags=tags))
         pages += [

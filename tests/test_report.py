@@ -20,7 +20,7 @@ def test_json_report_golden() -> None:
 
 def test_json_report_shape_is_stable() -> None:
     data = json.loads(kamgen("report", "--format", "json", "--today", TODAY).stdout)
-    assert data["report_version"] == 1
+    assert data["report_version"] == 2
     assert set(data) == {
         "report_version", "today", "visibility", "currency", "accounts", "owners", "portfolio", "neglected", "senior_visits",
     }  # fmt: skip
@@ -40,6 +40,19 @@ def test_json_report_shape_is_stable() -> None:
     statuses = {a["id"]: a["health"]["status"] for a in data["accounts"]}
     assert set(statuses.values()) == {"red", "amber", "green"}
     assert data["portfolio"]["mismatches"] == ["megamart-retail"]
+
+
+def test_finding_parameters_keep_their_types_in_json() -> None:
+    text = kamgen("report", "--format", "json", "--today", TODAY).stdout
+    assert '"None"' not in text
+    params = [
+        f["params"]
+        for a in json.loads(text)["accounts"]
+        for f in a["health"]["findings"]
+        if f["code"] == "H108"
+    ]
+    days = [p["days"] for p in params]
+    assert None in days and all(d is None or isinstance(d, int) for d in days)
 
 
 def test_report_respects_visibility() -> None:
