@@ -84,6 +84,14 @@ class AccountRecord:
     def people(self) -> dict[str, Stakeholder]:
         return {s.id: s for s in self.data.stakeholders}
 
+    @cached_property
+    def items(self) -> dict[refs.Kind, dict[str, Any]]:
+        """The account's items of each kind it defines, by id."""
+        return {
+            kind: {item.id: item for item in getattr(self.data, section)}
+            for kind, section in refs.ACCOUNT_KINDS.items()
+        }
+
 
 @dataclass(frozen=True)
 class Portfolio:
