@@ -8,7 +8,7 @@ shown by name, with no other change to kamgen.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import pytest
 from pydantic import BaseModel, Field, StringConstraints, create_model
@@ -17,6 +17,7 @@ from kamgen import checks, refs, schema
 from kamgen.labels import Labels
 from kamgen.loader import ID_PATTERN, load_file
 from kamgen.model import AccountRecord, all_checklists, redact
+from kamgen.pipeline import Project, load
 from kamgen.problems import Problem
 from kamgen.refs import Ref
 from kamgen.render import make_env
@@ -59,30 +60,11 @@ def test_the_audit_finds_an_unmarked_id_field() -> None:
     assert unmarked_ids(account, schema.Settings) == OWN_IDS | {"Goal.sponsor"}
 
 
-def test_markers_name_the_kinds() -> None:
-    marked = {
-        leaf.where: leaf.ref.kind
-        for m in (schema.Account, schema.Settings)
-        for leaf in refs.leaves(m)
-        if leaf.ref
-    }
-    assert marked == {
-        "Account.owner": "team member",
-        "Account.team[]": "team member",
-        "Stakeholder.reports_to[]": "stakeholder",
-        "Coverage.member": "team member",
-        "Relationship.source": "stakeholder",
-        "Relationship.target": "stakeholder",
-        "Interest.holder": "stakeholder",
-        "Interest.ally": "stakeholder",
-        "Goal.owners[]": "stakeholder",
-        "Goal.source[]": "stakeholder",
-        "Action.goal": "goal",
-        "Action.stakeholders[]": "stakeholder",
-        "Action.owner": "team member",
-        "Account.checklists{key}": "checklist",
-        "Note.author": "team member",
-    }
+def test_account_kinds_are_lists_of_items_with_ids() -> None:
+    fields = schema.Account.model_fields
+    for section in refs.ACCOUNT_KINDS.values():
+        item = get_args(fields[section].annotation)[0]
+        assert "id" in item.model_fields and "visibility" in item.model_fields
 
 
 # ------------------------------------------------------------ a copy with new fields
@@ -157,6 +139,28 @@ def test_a_new_reference_field_is_checked(tmp_path: Path) -> None:
         at(text, 8, "anne", "unknown team member 'anne'; did you mean 'anna'?"),
         at(text, 10, "reveiw", "unknown checklist 'reveiw'; did you mean 'review'?"),
         at(text, 12, "nobody-at-all", "unknown stakeholder 'nobody-at-all'"),
+    ]
+
+
+def test_unknown_references_of_every_kind(project: Project) -> None:
+    text = (
+        MINIMAL
+        + "team: [anna, bob]\n"
+        + PEOPLE
+        + "interests:\n"
+        + "  - {id: i, holder: ann, ally: vipp, tactic: whisper, interest: x, threat: y, severity: low}\n"
+        + "goals:\n  - {id: g, statement: s, horizon: now, source: [ann, ben]}\n"
+        + "actions:\n  - {id: a, title: t, kind: demo, owner: anna, goal: h, stakeholders: [an]}\n"
+        + "notes:\n  - {date: 2026-01-01, text: x, author: li-wie}\n"
+    )
+    (project.accounts_dir / "acme.yaml").write_text(text, encoding="utf-8")
+    assert found(load(project).problems) == [
+        at(text, 4, "bob", "unknown team member 'bob'"),
+        at(text, 9, "vipp", "unknown stakeholder 'vipp'; did you mean 'vip'?"),
+        at(text, 11, "ben", "unknown stakeholder 'ben'"),
+        at(text, 13, "h,", "unknown goal 'h'"),
+        at(text, 13, "an]", "unknown stakeholder 'an'; did you mean 'ann'?"),
+        at(text, 15, "li-wie", "unknown team member 'li-wie'; did you mean 'li-wei'?"),
     ]
 
 
