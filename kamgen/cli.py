@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kamgen import __version__, codes
 from kamgen.pipeline import Project, Result, load, validate
-from kamgen.problems import FORMATTERS, exit_code
+from kamgen.problems import FORMATTERS, Level, Problem, exit_code
 from kamgen.schema import Account, Settings, Visibility, json_schema
 
 
@@ -57,10 +57,21 @@ def cmd_codes(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
+    from kamgen.outdir import UnsafeSiteDir, check_site_dir
     from kamgen.render import render_project
     from kamgen.site import BuildError, build_site
 
     started = time.perf_counter()
+    site_dir = Path(args.site_dir) if args.site_dir else project.root / "site"
+    try:
+        site_dir = check_site_dir(site_dir, project.root)
+    except UnsafeSiteDir as exc:
+        shown = Path(args.site_dir or "site").as_posix()
+        refused = Problem(
+            shown, 1, 1, Level.ERROR, codes.SITE_DIR.code, f"refusing to build into {shown}: {exc}"
+        )
+        _report(Result([refused]), "text")
+        return exit_code([refused])
     result = load(project)
     _report(result, "text")
     if not result.ok or result.portfolio is None:
@@ -70,7 +81,6 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     _say(f"validated {len(portfolio.accounts)} account(s)")
     site = render_project(project, portfolio, today=args.today, visibility=args.visibility)
     _say(f"rendered {len(site.pages)} page(s); building the site with MkDocs")
-    site_dir = Path(args.site_dir) if args.site_dir else project.root / "site"
     try:
         build_site(project, portfolio.settings, site, site_dir)
     except BuildError as exc:

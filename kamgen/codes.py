@@ -87,6 +87,14 @@ NO_SETTINGS = define(
     "no-settings",
     "The settings file is missing; kamgen needs it for team ids and thresholds.",
 )
+SITE_DIR = define(
+    "K013",
+    "site-dir",
+    "The output folder given to `kamgen build` would be replaced by the build but must not be: "
+    "it is the project folder or above it, lies inside accounts/, docs/, templates/ or .git, "
+    "holds account files, kamgen.yml or .git, is a file, or is a non-empty folder that kamgen "
+    "did not build (kamgen marks its builds with a `.kamgen-site` file).",
+)
 
 # Schema
 UNKNOWN_FIELD = define(

@@ -20,6 +20,7 @@ from typing import Any
 import markupsafe
 import yaml
 
+from kamgen import outdir
 from kamgen.pipeline import Project
 from kamgen.render import STYLESHEET, NavItem, Page, Site
 from kamgen.schema import Language, Settings
@@ -195,9 +196,12 @@ def as_markup(cfg: Any) -> None:
 
 
 def build_site(project: Project, settings: Settings, site: Site, site_dir: Path) -> None:
-    """Build into a staging folder, then swap it in: a failed build keeps the old site."""
+    """Build into a staging folder, then swap it in: a failed build keeps the old site.
+
+    ``site_dir`` must have passed :func:`kamgen.outdir.check_site_dir`.
+    """
+    site_dir = outdir.check_site_dir(site_dir, project.root)
     write_docs(project, site.pages)
-    site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
@@ -205,6 +209,7 @@ def build_site(project: Project, settings: Settings, site: Site, site_dir: Path)
         run_mkdocs(
             write_config(project, config(project, settings, staging, site.nav, site.stylesheets, words))
         )
+        outdir.stamp(staging)
         if site_dir.exists():
             shutil.rmtree(site_dir)
         staging.rename(site_dir)
