@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kamgen import codes, refs
 from kamgen.loader import Document, Key
-from kamgen.problems import Level
+from kamgen.problems import Collector, Level
 from kamgen.schema import Access, Account, CreditRating, Level3, Metric, Settings, Tactic
 
 
@@ -26,6 +26,10 @@ class Context:
     settings: Settings
     account: Account | None = None
     checklists: dict[str, set[str]] = field(default_factory=dict)
+    out: Collector = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.out = Collector(self.doc.path)
 
     def report(
         self,
@@ -36,7 +40,7 @@ class Context:
         at_key: bool = False,
         level: Level | None = None,
     ) -> None:
-        self.doc.problem(self.doc.where(path, at_key=at_key), code, message, level)
+        self.out.add(self.doc.where(path, at_key=at_key), code, message, level)
 
     @property
     def team(self) -> set[str]:

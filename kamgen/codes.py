@@ -95,6 +95,12 @@ SITE_DIR = define(
     "holds account files, kamgen.yml or .git, is a file, or is a non-empty folder that kamgen "
     "did not build (kamgen marks its builds with a `.kamgen-site` file).",
 )
+TEMPLATE_ERROR = define(
+    "K014",
+    "template-error",
+    "A page template failed to render, most often a user's override in templates/. "
+    "The position is the template's file and line; nothing is built.",
+)
 
 # Schema
 UNKNOWN_FIELD = define(

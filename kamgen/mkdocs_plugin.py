@@ -1,7 +1,7 @@
 """A thin MkDocs plugin for live preview: re-render before every build.
 
 ``kamgen serve`` runs ``mkdocs serve`` with this plugin. Before each build
-the plugin runs kamgen's core (validate, render), syncs the generated pages
+the plugin asks :func:`kamgen.app.preview` for the pages, syncs the generated pages
 into the docs folder and sets the navigation; MkDocs then rebuilds and the
 browser reloads. Problems are logged; on errors the last valid pages stay.
 """
@@ -17,9 +17,9 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 
-from kamgen.pipeline import Project, load
+from kamgen import app
 from kamgen.problems import Level
-from kamgen.render import render_project
+from kamgen.project import Project
 from kamgen.schema import Visibility
 from kamgen.site import as_markup, nav_config, write_docs
 
@@ -48,19 +48,15 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        result = load(self.project)
-        for problem in result.problems:
+        problems, site = app.preview(
+            self.project, today=dt.date.today(), visibility=Visibility(self.config.visibility)
+        )
+        for problem in problems:
             (log.error if problem.level is Level.ERROR else log.warning)(str(problem))
-        if result.portfolio is None:
+        if site is None:
             # MkDocs' server stops answering after a failed build; keep
             # serving the last valid pages instead, with the problems above.
             log.error("kamgen: fix the errors above; the preview shows the last valid version")
             return
-        site = render_project(
-            self.project,
-            result.portfolio,
-            today=dt.date.today(),
-            visibility=Visibility(self.config.visibility),
-        )
         write_docs(self.project, site.pages)
         config.nav = nav_config(site.nav)

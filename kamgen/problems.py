@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class Level(StrEnum):
@@ -32,6 +33,36 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.level} {self.code} {self.message}"
+
+
+class _Where(Protocol):
+    @property
+    def line(self) -> int: ...
+    @property
+    def col(self) -> int: ...
+
+
+class _Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def level(self) -> Level: ...
+
+
+@dataclass
+class Collector:
+    """The problems one stage finds in one file; the stage returns ``problems``."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, where: _Where, code: _Coded, message: str, level: Level | None = None) -> None:
+        level = level or code.level
+        self.problems.append(Problem(self.path, where.line, where.col, level, code.code, message))
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.level is Level.ERROR for p in problems)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -24,7 +24,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from kamgen.loader import ID_PATTERN
+from kamgen.ids import ID_PATTERN
 from kamgen.refs import Ref
 
 # Strict scalars: YAML already typed the value; a string "12" where a number

@@ -15,7 +15,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from kamgen import codes
-from kamgen.loader import ID_PATTERN, Document, Key
+from kamgen.ids import ID_PATTERN
+from kamgen.loader import Document, Key
+from kamgen.problems import Collector, Problem
 from kamgen.schema import HTTP_URL_PATTERN, URL_PATH_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
@@ -119,7 +121,7 @@ _TYPE_WORDS = {
 }
 
 
-def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any) -> None:
+def _problem(out: Collector, doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any) -> None:
     kind = err["type"]
     path = _data_path(data, err["loc"])
     name = _name(path)
@@ -130,14 +132,14 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
         guess = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         where = f" in {_name(path[:-1])}" if path[:-1] else ""
-        doc.problem(
+        out.add(
             doc.where(path, at_key=True),
             codes.UNKNOWN_FIELD,
             f"unknown field '{field}'{where}{hint}",
         )
         return
     if kind == "missing":
-        doc.problem(
+        out.add(
             doc.where(path[:-1]),
             codes.MISSING_FIELD,
             f"missing required field '{path[-1]}' in {_name(path[:-1])}",
@@ -151,9 +153,9 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
         "string_pattern_mismatch",
     ):
         if implicit.type_name.startswith("null"):
-            doc.problem(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
+            out.add(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
-        doc.problem(
+        out.add(
             doc.where(path),
             codes.IMPLICIT_TYPE,
             f"{name}: {implicit.text!r} is read by YAML as {implicit.type_name}, not text; "
@@ -162,14 +164,14 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
         return
     if kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
-        doc.problem(
+        out.add(
             doc.where(path),
             codes.ENUM_VALUE,
             f"{name}: {value!r} is not allowed; use one of {expected}",
         )
         return
     if kind.startswith("date_") or kind.startswith("datetime_"):
-        doc.problem(
+        out.add(
             doc.where(path),
             codes.INVALID_DATE,
             f"{name}: {value!r} is not a valid date (YYYY-MM-DD)",
@@ -177,9 +179,9 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
         return
     if kind in _TYPE_WORDS:
         if value is None:
-            doc.problem(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
+            out.add(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
-        doc.problem(
+        out.add(
             doc.where(path),
             codes.WRONG_TYPE,
             f"{name}: expected {_TYPE_WORDS[kind]}, found {_describe(value)}",
@@ -188,22 +190,27 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
     pattern = err.get("ctx", {}).get("pattern", "") if kind == "string_pattern_mismatch" else ""
     looks_like = PATTERN_HINTS.get(pattern)
     if looks_like:
-        doc.problem(doc.where(path), codes.INVALID_VALUE, f"{name}: {value!r} is not {looks_like}")
+        out.add(doc.where(path), codes.INVALID_VALUE, f"{name}: {value!r} is not {looks_like}")
         return
-    doc.problem(
+    out.add(
         doc.where(path),
         codes.INVALID_VALUE,
         f"{name}: {_describe(value)} is invalid: {err['msg'][0].lower()}{err['msg'][1:]}",
     )
 
 
-def to_model(doc: Document, model: type[M], *, salvage: bool = False) -> M | None:
-    """Validate ``doc.data`` as ``model``; on failure add problems.
+def to_model(doc: Document, model: type[M], *, salvage: bool = False) -> tuple[M | None, list[Problem]]:
+    """Validate ``doc.data`` as ``model``: the typed value, and the problems.
 
     With ``salvage``, a failed document is validated once more without the
     optional values that failed, so that later checks can still run on the
     rest; the problems already reported keep the document from building.
     """
+    out = Collector(doc.path)
+    return _validate(doc, model, salvage, out), out.problems
+
+
+def _validate(doc: Document, model: type[M], salvage: bool, out: Collector) -> M | None:
     if doc.data is None:
         return None
     try:
@@ -216,7 +223,7 @@ def to_model(doc: Document, model: type[M], *, salvage: bool = False) -> M | Non
             if path in seen:
                 continue
             seen.add(path)
-            _problem(doc, model, err, doc.data)
+            _problem(out, doc, model, err, doc.data)
         if not salvage:
             return None
         cut = {_removable(model, path) for path in seen}

@@ -2,13 +2,24 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
 from kamgen.problems import Problem
+from tests.browser import LAUNCH_ARGS, find_chromium, unavailable
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # reported by the `chromium_path` fixture, under the CI policy
+    sync_playwright = None  # type: ignore[assignment]
+from kamgen.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,3 +84,33 @@ def sample_project(tmp_path: Path) -> Project:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, tmp_path / name)
     return Project(tmp_path)
+
+
+# --- one headless Chromium for every browser test (Debian's, never a download) ---
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if sync_playwright is None:
+        unavailable("the Python package `playwright` is not installed (pip install -e '.[test]')")
+    return find_chromium()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver(chromium_path: str) -> Iterator[Playwright]:
+    assert sync_playwright is not None
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright, chromium_path: str) -> Iterator[Browser]:
+    try:
+        instance = playwright_driver.chromium.launch(
+            executable_path=chromium_path, headless=True, args=LAUNCH_ARGS
+        )
+    except Exception as exc:  # a broken install must not pass silently in CI either
+        unavailable(f"{chromium_path} did not start: {exc}")
+        raise
+    yield instance
+    instance.close()

@@ -16,7 +16,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.browser import (
-    LAUNCH_ARGS,
     OUTPUT_DIR,
     ROOT,
     TEXT_COLOURS_JS,
@@ -24,18 +23,16 @@ from tests.browser import (
     assert_screenshot,
     build_sample_site,
     contrast,
-    find_chromium,
     is_local,
     luminance,
     parse_rgb,
     same_colour,
     serve,
-    unavailable,
     visible_stakeholders,
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -52,33 +49,6 @@ Scheme = Literal["light", "dark"]
 
 
 # --- fixtures ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    if sync_playwright is None:
-        unavailable("the Python package `playwright` is not installed (pip install -e '.[test]')")
-    return find_chromium()
-
-
-@pytest.fixture(scope="session")
-def playwright_driver(chromium_path: str) -> Iterator[Playwright]:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_driver: Playwright, chromium_path: str) -> Iterator[Browser]:
-    try:
-        instance = playwright_driver.chromium.launch(
-            executable_path=chromium_path, headless=True, args=LAUNCH_ARGS
-        )
-    except Exception as exc:  # a broken install must not pass silently in CI either
-        unavailable(f"{chromium_path} did not start: {exc}")
-        raise
-    yield instance
-    instance.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from kamgen import checks, codes
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
 from kamgen.problems import Problem
+from kamgen.project import Project
 from tests.conftest import MINIMAL, SETTINGS, positions
 
 PEOPLE = """\

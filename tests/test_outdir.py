@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from kamgen import outdir
 from kamgen.outdir import STAMP, UnsafeSiteDir, check_site_dir
 from tests.conftest import MINIMAL, SETTINGS
 
@@ -100,11 +104,94 @@ def test_build_refuses_before_touching_anything(root: Path, target: str) -> None
     assert (root / "accounts" / "acme.yaml").read_text(encoding="utf-8") == MINIMAL
 
 
+def modes(tree: Path) -> set[str]:
+    return {f"{'d' if p.is_dir() else 'f'}{p.stat().st_mode & 0o777:o}" for p in [tree, *tree.rglob("*")]}
+
+
 @pytest.mark.site
-def test_a_build_is_stamped_and_can_be_replaced(root: Path) -> None:
-    first = kamgen(root, "build", "--today", "2026-11-26")
+def test_a_build_is_stamped_publishable_and_replaceable(root: Path) -> None:
+    os.umask(0o077)  # a strict umask must not make the site unreadable to a web server
+    try:
+        first = kamgen(root, "build", "--today", "2026-11-26")
+    finally:
+        os.umask(0o022)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert (root / "site" / STAMP).is_file()
+    site = root / "site"
+    assert (site / STAMP).is_file()
+    assert modes(site) == {"d755", "f644"}
+    (root / ".site-old").mkdir()  # not ours: left alone
+    leftover = outdir.staging_dir(site)  # as a killed build leaves it
+    (leftover / "half.html").write_text("", encoding="utf-8")
     again = kamgen(root, "build", "--today", "2026-11-26")
     assert again.returncode == 0, again.stdout + again.stderr
-    assert (root / "site" / "index.html").is_file()
+    assert (site / "index.html").is_file()
+    assert not leftover.exists() and (root / ".site-old").is_dir()
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".kamgen-")) == []
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_swap_exchanges_old_and_new_whole(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.html").write_text("old", encoding="utf-8")
+    staging = outdir.staging_dir(site)
+    (staging / "assets").mkdir()
+    (staging / "assets" / "app.js").write_text("new", encoding="utf-8")
+    outdir.swap_in(staging, site)
+    assert tree(site) == {"assets/app.js": "new", STAMP: tree(site)[STAMP]}
+    assert not staging.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_swap_into_a_new_folder(tmp_path: Path) -> None:
+    site = tmp_path / "public" / "site"
+    staging = outdir.staging_dir(site)
+    (staging / "index.html").write_text("new", encoding="utf-8")
+    outdir.swap_in(staging, site)
+    assert tree(site)["index.html"] == "new" and modes(site) == {"d755", "f644"}
+
+
+def site_state(site: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The site's file list, and which version of the account its pages show."""
+    files = frozenset(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    versions = set()
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        versions |= {v for v in ("Acme Old", "Acme New") if v in text}
+    return files, frozenset(versions)
+
+
+@pytest.mark.slow
+@pytest.mark.site
+def test_killed_builds_leave_the_old_site_whole(root: Path) -> None:
+    account = root / "accounts" / "acme.yaml"
+    account.write_text(MINIMAL.replace("Acme", "Acme Old"), encoding="utf-8")
+    started = time.monotonic()
+    assert kamgen(root, "build", "--today", "2026-11-26").returncode == 0
+    full = time.monotonic() - started
+    old_files, old_version = site_state(root / "site")
+    assert old_version == {"Acme Old"}
+    account.write_text(MINIMAL.replace("Acme", "Acme New"), encoding="utf-8")
+    seen = []
+    # Kill points spread over a whole build, denser near its end, where the
+    # swap happens.
+    for fraction in (0.1, 0.25, 0.4, 0.55, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kamgen", "-C", str(root), "build", "--today", "2026-11-26"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(full * fraction)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        files, version = site_state(root / "site")
+        assert files == old_files, f"killed at {fraction:.0%}: files differ"
+        assert version in ({"Acme Old"}, {"Acme New"}), f"killed at {fraction:.0%}: pages mix {version}"
+        seen.append(version)
+    assert seen[0] == {"Acme Old"}  # the earliest kill surely came before the swap
+    assert kamgen(root, "build", "--today", "2026-11-26").returncode == 0
+    assert site_state(root / "site") == (old_files, {"Acme New"})
+    assert not [p for p in root.iterdir() if p.name.startswith(".kamgen-")]

@@ -14,11 +14,13 @@ import pytest
 from pydantic import BaseModel, Field, StringConstraints, create_model
 
 from kamgen import checks, refs, schema
+from kamgen.ids import ID_PATTERN
 from kamgen.labels import Labels
-from kamgen.loader import ID_PATTERN, load_file
+from kamgen.loader import load_file
 from kamgen.model import AccountRecord, all_checklists, redact
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
 from kamgen.problems import Problem
+from kamgen.project import Project
 from kamgen.refs import Ref
 from kamgen.render import make_env
 from kamgen.schema import Id, Language, Settings, Visibility
@@ -102,15 +104,16 @@ stakeholders:
 def check_extended(tmp_path: Path, text: str) -> tuple[list[Problem], BaseModel | None]:
     """Load ``text`` as the extended account and run the real K201 on it."""
     (tmp_path / "kamgen.yml").write_text(SETTINGS, encoding="utf-8")
-    settings = to_model(load_file(tmp_path / "kamgen.yml", "kamgen.yml"), Settings)
+    settings, _ = to_model(load_file(tmp_path / "kamgen.yml", "kamgen.yml")[0], Settings)
     assert settings is not None
     (tmp_path / "acme.yaml").write_text(dedent(text), encoding="utf-8")
-    doc = load_file(tmp_path / "acme.yaml", "acme.yaml")
-    account = to_model(doc, Extended)
-    assert account is not None, doc.problems
+    doc, problems = load_file(tmp_path / "acme.yaml", "acme.yaml")
+    account, invalid = to_model(doc, Extended)
+    assert account is not None, problems + invalid
     lists = {c.id: {i.id for i in c.items} for c in all_checklists(settings)}
-    checks.unknown_reference(checks.Context(doc, settings, account, lists))
-    return doc.problems, account
+    ctx = checks.Context(doc, settings, account, lists)
+    checks.unknown_reference(ctx)
+    return problems + invalid + ctx.out.problems, account
 
 
 def found(problems: list[Problem]) -> list[tuple[int, int, str, str]]:
@@ -237,9 +240,9 @@ FULL = (
 @pytest.fixture
 def full(tmp_path: Path) -> schema.Account:
     (tmp_path / "acme.yaml").write_text(FULL, encoding="utf-8")
-    doc = load_file(tmp_path / "acme.yaml", "acme.yaml")
-    account = to_model(doc, schema.Account)
-    assert account is not None, doc.problems
+    doc, problems = load_file(tmp_path / "acme.yaml", "acme.yaml")
+    account, invalid = to_model(doc, schema.Account)
+    assert account is not None, problems + invalid
     return account
 
 

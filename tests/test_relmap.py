@@ -14,7 +14,8 @@ import markdown
 import pytest
 
 from kamgen.labels import Labels
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
+from kamgen.project import Project
 from kamgen.relmap import Box, MapLayout, layout_map, render_map
 from kamgen.schema import Account, Language
 from kamgen.svg import text_width

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
 from kamgen.problems import Level
+from kamgen.project import Project
 from tests.conftest import ROOT, SETTINGS
 
 SAMPLES = sorted((ROOT / "accounts").glob("*.*"))

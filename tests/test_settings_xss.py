@@ -12,13 +12,18 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import pytest
 import yaml
 
-from kamgen.pipeline import Project, load
-from tests.browser import LAUNCH_ARGS, find_chromium, serve, unavailable
+from kamgen.pipeline import load
+from kamgen.project import Project
+from tests.browser import serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # Each payload sets window.__kg_xss (or opens a dialog) if it ever runs.
 PAYLOADS = [
@@ -92,21 +97,14 @@ def test_settings_text_is_shown_as_written(hostile_site: Path) -> None:
 
 
 @pytest.mark.browser
-def test_no_settings_payload_runs_in_chromium(hostile_site: Path) -> None:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package `playwright` is not installed")
-        raise
-    chromium = find_chromium()
+def test_no_settings_payload_runs_in_chromium(hostile_site: Path, browser: Browser) -> None:
     pages = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("*.html"))
     assert "404.html" in pages and "accounts/acme/index.html" in pages
     dialogs: list[str] = []
     ran: list[str] = []
-    with serve(hostile_site) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
+    with serve(hostile_site) as base:
+        context = browser.new_context(service_workers="block")
         try:
-            context = browser.new_context(service_workers="block")
             context.route(lambda url: not url.startswith(base), lambda route: route.abort())
             page = context.new_page()
             page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
@@ -116,7 +114,7 @@ def test_no_settings_payload_runs_in_chromium(hostile_site: Path) -> None:
                 if page.evaluate("() => window.__kg_xss"):
                     ran.append(path)
         finally:
-            browser.close()
+            context.close()
     assert len(pages) >= 10
     assert not dialogs, dialogs
     assert not ran, ran

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kamgen.pipeline import Project
+from kamgen.project import Project
 from tests import synth
 from tests.conftest import ROOT
 

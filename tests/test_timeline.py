@@ -11,7 +11,8 @@ import markdown
 import pytest
 
 from kamgen.labels import Labels
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
+from kamgen.project import Project
 from kamgen.schema import Account, Horizon, Language
 from kamgen.timeline import Mark, TimelineLayout, layout_timeline, render_timeline
 from tests.conftest import ROOT
