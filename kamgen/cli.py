@@ -50,9 +50,9 @@ def cmd_schema(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_codes(args: argparse.Namespace, project: Project) -> int:
-    import kamgen.analytics  # noqa: F401  (registers the health finding codes)
+    from kamgen.rules import RULES
 
-    for code in sorted(codes.CODES.values(), key=lambda c: c.code):
+    for code in RULES.values():
         print(f"{code.code} {code.name} ({code.level})\n    {code.doc}")
     return 0
 

@@ -8,6 +8,7 @@ Nothing here raises on bad input; problems are collected on the document.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ import yaml
 from frontmatter import default_handlers
 
 from kamgen import codes
+from kamgen.limits import DEFAULT, Limits
 from kamgen.problems import Collector, Problem
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -29,6 +31,7 @@ MAX_NODES = 200_000
 Key = tuple[str | int, ...]
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _TYPE_NAMES = {
     "tag:yaml.org,2002:bool": "a boolean",
     "tag:yaml.org,2002:int": "an integer",
@@ -64,6 +67,8 @@ class Document:
     implicit: dict[Key, Implicit] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
+    # Values the loader already reported; validation says nothing more of them.
+    reported: set[Key] = field(default_factory=set)
 
     def where(self, key: Key, *, at_key: bool = False) -> Pos:
         """The position of a value (or of its key), else of its nearest ancestor."""
@@ -144,12 +149,24 @@ class _Builder:
             self.out.add(
                 self.pos(node.start_mark),
                 codes.IMPLICIT_TYPE,
-                f"key {node.value!r} is read by YAML as {_TYPE_NAMES[node.tag]}; quote it: '{node.value}'",
+                f"key {self.out.limits.quote(node.value)} is read by YAML as {_TYPE_NAMES[node.tag]}; "
+                "quote it",
             )
         return str(node.value)
 
     def scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
         if node.tag == _STR_TAG:
+            return node.value
+        if node.tag in _NUMBER_TAGS and ":" in node.value:
+            # YAML 1.1 reads 12:30 as 750 (base 60), silently: no one means that.
+            self.out.add(
+                self.pos(node.start_mark),
+                codes.IMPLICIT_TYPE,
+                f"{self.out.limits.quote(node.value)} is read by YAML as an integer in base 60 "
+                f"({self.constructor.construct_object(node)}), not as written; write a decimal "
+                "number such as 12.5, or quote it if it is text",
+            )
+            self.doc.reported.add(key)
             return node.value
         if not node.style and node.tag in _TYPE_NAMES:
             self.doc.implicit[key] = Implicit(node.value, _TYPE_NAMES[node.tag])
@@ -204,11 +221,45 @@ def parse_yaml(doc: Document, out: Collector, source: str, line_offset: int = 0,
     doc.data = data
 
 
-def read_text(out: Collector, path: Path) -> str | None:
+def _unreadable(path: Path, root: Path | None) -> str | None:
+    """Why a path must not be read, if it must not: only regular files are
+    read (a FIFO would hang, /dev/zero never end), and a symbolic link only
+    when it stays inside the project (else a pull request could publish any
+    file of the machine that builds the site)."""
     try:
-        raw = path.read_bytes()
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            target = path.resolve(strict=True)
+            if root is not None and not target.is_relative_to(root.resolve()):
+                return f"it is a symbolic link to {target}, outside the project; links must stay inside"
+            info = target.stat()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        return f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
+    if stat.S_ISDIR(info.st_mode):
+        return "cannot read file: it is a folder"
+    if not stat.S_ISREG(info.st_mode):
+        return "cannot read file: it is not a regular file (a device, a pipe or a socket)"
+    return None
+
+
+def read_text(out: Collector, path: Path, root: Path | None = None, limits: Limits = DEFAULT) -> str | None:
+    refused = _unreadable(path, root)
+    if refused:
+        out.add(Pos(1, 1), codes.READ_ERROR, refused)
+        return None
+    try:
+        with path.open("rb") as file:
+            raw = file.read(limits.file_bytes + 1)  # never more, whatever the file claims
     except OSError as exc:
         out.add(Pos(1, 1), codes.READ_ERROR, f"cannot read file: {exc.strerror or exc}")
+        return None
+    if len(raw) > limits.file_bytes:
+        out.add(
+            Pos(1, 1),
+            codes.TOO_LARGE,
+            f"the file is larger than {limits.file_bytes:,} bytes, the limit (limits.file_bytes "
+            "in kamgen.yml); nothing of it was read",
+        )
         return None
     try:
         return raw.decode("utf-8-sig")
@@ -247,10 +298,14 @@ def parse_markdown(doc: Document, out: Collector, text: str) -> None:
     doc.body_line = text.count("\n", 0, len(text) - len(body)) + 1
 
 
-def load_file(path: Path, display: str) -> tuple[Document, list[Problem]]:
-    """The parsed file, and the problems found reading and parsing it."""
-    doc, out = Document(display), Collector(display)
-    text = read_text(out, path)
+def load_file(
+    path: Path, display: str, *, root: Path | None = None, limits: Limits = DEFAULT
+) -> tuple[Document, list[Problem]]:
+    """The parsed file, and the problems found reading and parsing it.
+
+    ``root`` is the project folder, which symbolic links must not leave."""
+    doc, out = Document(display), Collector(display, limits)
+    text = read_text(out, path, root, limits)
     if text is None:
         return doc, out.problems
     if path.suffix == ".md":

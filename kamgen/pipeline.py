@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamgen import checks, codes
+from kamgen import checks, codes, rules
 from kamgen.ids import is_valid_id
+from kamgen.limits import Limits
 from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file
 from kamgen.model import AccountRecord, Portfolio, all_checklists
-from kamgen.problems import Level, Problem, has_errors, sort_problems
+from kamgen.problems import Level, Problem, capped, has_errors, sort_problems
 from kamgen.project import SETTINGS_FILE, Project
 from kamgen.schema import Account, Settings
 from kamgen.validate import to_model
@@ -40,15 +41,13 @@ def load_settings(project: Project) -> tuple[Settings | None, list[Problem]]:
     if not path.is_file():
         missing = f"no {SETTINGS_FILE} in {project.root}; create one (see README)"
         return None, [Problem(shown, 1, 1, Level.ERROR, codes.NO_SETTINGS.code, missing)]
-    doc, problems = load_file(path, shown)
+    doc, problems = load_file(path, shown, root=project.root)
     settings, invalid = to_model(doc, Settings)
     problems += invalid
     if settings is not None:
-        ctx = checks.Context(doc, settings)
-        for run in checks.SETTINGS_CHECKS:
-            run(ctx)
-        problems += ctx.out.problems
-    return settings, problems
+        ctx = checks.Context(doc, settings, finding_codes=rules.FINDING_CODES)
+        problems += checks.problems(checks.SETTINGS_CHECKS, ctx)
+    return settings, capped(problems)
 
 
 def _account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
@@ -64,29 +63,34 @@ def load_account(
     project: Project, path: Path, settings: Settings | None
 ) -> tuple[AccountRecord | None, list[Problem]]:
     """One account file through every stage; a record only when it has no error."""
-    doc, problems = load_file(path, project.display(path))
+    limits = limits_of(settings)
+    doc, problems = load_file(path, project.display(path), root=project.root, limits=limits)
     if not is_valid_id(account_id(path)) or path.suffix not in ACCOUNT_SUFFIXES:
         bad_name = (
             f"'{path.name}' is not a valid account file name; use a lowercase slug such as acme-corp.yaml"
         )
         problems.append(Problem(doc.path, 1, 1, Level.ERROR, codes.FILE_NAME.code, bad_name))
-    account, invalid = to_model(doc, Account, salvage=True)
+    account, invalid = to_model(doc, Account, salvage=True, limits=limits)
     problems += invalid
     if account is None or settings is None:
-        return None, problems
+        return None, capped(problems, limits)
     problems += _checked(doc, settings, account)
     if has_errors(problems):
-        return None, problems
+        return None, capped(problems, limits)
     positions = {key: (pos.line, pos.col) for key, pos in doc.values.items()}
     return AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line, positions), problems
+
+
+def limits_of(settings: Settings | None) -> Limits:
+    if settings is None:
+        return Limits()
+    return Limits(**settings.limits.model_dump())
 
 
 def _checked(doc: Document, settings: Settings, account: Account) -> list[Problem]:
     lists = {c.id: {i.id for i in c.items} for c in all_checklists(settings)}
     ctx = checks.Context(doc, settings, account, lists)
-    for run in checks.ACCOUNT_CHECKS:
-        run(ctx)
-    return ctx.out.problems
+    return checks.problems(checks.ACCOUNT_CHECKS, ctx)
 
 
 def load(project: Project, paths: Sequence[Path] | None = None) -> Result:

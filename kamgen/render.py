@@ -21,11 +21,11 @@ import jinja2
 import markupsafe
 
 from kamgen import analytics, charts, escape, refnames
-from kamgen.codes import CODES
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
 from kamgen.relmap import render_map
+from kamgen.rules import RULES
 from kamgen.schema import Visibility
 from kamgen.timeline import render_timeline
 
@@ -209,11 +209,7 @@ class Renderer:
         pages.append(self.page("owners/index.md", "owners.md.j2", label("owners_page"), owners=owners))
         pages += [self.page(f"owners/{g.key}.md", "owner.md.j2", g.label, group=g) for g in owners]
         pages += self.analysis_pages()
-        pages.append(
-            self.page(
-                "codes.md", "codes.md.j2", label("codes"), codes=sorted(CODES.values(), key=lambda c: c.code)
-            )
-        )
+        pages.append(self.page("codes.md", "codes.md.j2", label("codes"), codes=list(RULES.values())))
         tags = analytics.by_tag(p)
         pages.append(self.page("tags/index.md", "tags.md.j2", label("tags_page"), tags=tags))
         pages += [

@@ -112,8 +112,7 @@ def check_extended(tmp_path: Path, text: str) -> tuple[list[Problem], BaseModel 
     assert account is not None, problems + invalid
     lists = {c.id: {i.id for i in c.items} for c in all_checklists(settings)}
     ctx = checks.Context(doc, settings, account, lists)
-    checks.unknown_reference(ctx)
-    return problems + invalid + ctx.out.problems, account
+    return problems + invalid + checks.problems([checks.unknown_reference], ctx), account
 
 
 def found(problems: list[Problem]) -> list[tuple[int, int, str, str]]:

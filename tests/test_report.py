@@ -42,6 +42,19 @@ def test_json_report_shape_is_stable() -> None:
     assert data["portfolio"]["mismatches"] == ["megamart-retail"]
 
 
+def test_finding_parameters_keep_their_types_in_json() -> None:
+    text = kamgen("report", "--format", "json", "--today", TODAY).stdout
+    assert '"None"' not in text
+    params = [
+        f["params"]
+        for a in json.loads(text)["accounts"]
+        for f in a["health"]["findings"]
+        if f["code"] == "H108"
+    ]
+    days = [p["days"] for p in params]
+    assert None in days and all(d is None or isinstance(d, int) for d in days)
+
+
 def test_report_respects_visibility() -> None:
     internal = kamgen("report", "--format", "json", "--today", TODAY).stdout
     restricted = kamgen("report", "--format", "json", "--today", TODAY, "--visibility", "restricted").stdout
