@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 
 from kamgen import app
+from kamgen.guard import guarded
 from kamgen.problems import Level
 from kamgen.project import Project
 from kamgen.schema import Visibility
@@ -46,6 +49,14 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         ]
         config.watch.extend(str(p) for p in watched if p.exists() and str(p) not in config.watch)
         return config
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        # Answer only requests for this machine's preview (DNS rebinding), and
+        # a bad path with 400 rather than a server error.
+        served = server.get_app()
+        assert served is not None  # LiveReloadServer sets its app when it is made
+        server.set_app(guarded(served, int(config.dev_addr.port)))
+        return server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         problems, site = app.preview(

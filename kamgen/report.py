@@ -18,7 +18,7 @@ from kamgen.model import Portfolio
 from kamgen.rule import Param
 from kamgen.schema import Language, Visibility
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 # The report's own words are English; account text stays as written.
 EN = Labels(Language.EN)
 

@@ -20,7 +20,7 @@ def test_json_report_golden() -> None:
 
 def test_json_report_shape_is_stable() -> None:
     data = json.loads(kamgen("report", "--format", "json", "--today", TODAY).stdout)
-    assert data["report_version"] == 1
+    assert data["report_version"] == 2
     assert set(data) == {
         "report_version", "today", "visibility", "currency", "accounts", "owners", "portfolio", "neglected", "senior_visits",
     }  # fmt: skip
