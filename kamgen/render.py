@@ -13,17 +13,14 @@ import datetime as dt
 import json
 import re
 import traceback
-import urllib.parse
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import markupsafe
-from markupsafe import Markup
 
-from kamgen import analytics, escape
+from kamgen import analytics, escape, refnames
 from kamgen.drawings import charts, render_map, render_timeline
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
@@ -111,7 +108,8 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.globals["next_step"] = labels.next_step
     env.filters["md"] = escape.md
     env.filters["block"] = escape.md_block
-    env.filters["people"] = _people_links
+    env.filters["people"] = refnames.people_filter
+    env.filters["ref"] = refnames.ref_filter
     env.filters["iso"] = _iso
     env.filters["num"] = _num
     env.globals["tag_slug"] = analytics.tag_slug
@@ -119,10 +117,7 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     return env
 
 
-def _link(*parts: str) -> Markup:
-    """A relative URL from kamgen-made parts (ids are validated slugs),
-    percent-encoded and exempt from Markdown escaping."""
-    return Markup(urllib.parse.quote("".join(parts), safe="/#.-_:~"))
+_link = escape.url
 
 
 def _iso(value: dt.date | None) -> str:
@@ -134,17 +129,6 @@ def _num(value: float | None) -> str:
         return ""
     # Whole numbers for amounts; one decimal where it still means something.
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.1f}"
-
-
-def _people_links(ids: Iterable[str], record: AccountRecord, page: str = "") -> Markup:
-    """Names of stakeholders as Markdown links to their rows on the account
-    page; ``page`` is the account page's path when linking from elsewhere."""
-    parts = []
-    for pid in ids:
-        person = record.people.get(pid)
-        name = person.name if person else pid
-        parts.append(Markup("[{}]({})").format(escape.md(name), _link(page, "#person-", pid)))
-    return Markup(", ").join(parts)
 
 
 def account_page_path(account_id: str) -> str:
