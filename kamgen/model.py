@@ -104,13 +104,40 @@ class Portfolio:
 
     def visible(self, level: Visibility) -> Portfolio:
         """The portfolio as someone cleared up to ``level`` may see it."""
-        allowed = set(VISIBILITY_ORDER[: VISIBILITY_ORDER.index(level) + 1])
+        allowed = cleared(level)
         kept = tuple(
             replace(rec, data=data, body=rec.body if data.narrative_visibility in allowed else "")
             for rec in self.accounts
             if (data := redact(rec.data, allowed)) is not None
         )
         return replace(self, accounts=kept)
+
+
+def cleared(level: Visibility) -> set[Visibility]:
+    """The levels a reader cleared up to ``level`` may see."""
+    return set(VISIBILITY_ORDER[: VISIBILITY_ORDER.index(level) + 1])
+
+
+def shows(account: Account, path: tuple[str | int, ...], allowed: set[Visibility]) -> bool:
+    """True when the value at ``path`` and every item on the way to it are
+    visible at ``allowed`` (the account itself included)."""
+    current: Any = account
+    if account.visibility not in allowed:
+        return False
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(current, list) or part >= len(current):
+                return True  # past what the model holds: nothing more to hide
+            current = current[part]
+        elif isinstance(current, BaseModel):
+            current = getattr(current, part, None)
+        elif isinstance(current, dict):
+            current = current.get(part)
+        else:
+            return True
+        if getattr(current, "visibility", Visibility.PUBLIC) not in allowed:
+            return False
+    return True
 
 
 def redact(account: Account, allowed: set[Visibility]) -> Account | None:

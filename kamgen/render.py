@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,9 @@ class Renderer:
     labels: Labels
     today: dt.date
     edit_base: str | None
+    # Verdicts from the whole accounts, findings as far as this build may show
+    # them (see analytics.visible_health).
+    health: Mapping[str, analytics.Health] = field(default_factory=dict)
 
     def common(self) -> dict[str, Any]:
         return {
@@ -179,7 +183,7 @@ class Renderer:
             overdue_actions={a.id for a in record.data.actions if analytics.is_overdue_action(a, self.today)},
             narrative=render_narrative(record.body) if record.body.strip() else None,
             qual=analytics.qualify(record, self.portfolio.settings),
-            health=analytics.assess(record, self.portfolio.settings, self.today),
+            health=self.health[record.id],
         )
 
     def portfolio_pages(self) -> list[Page]:
@@ -222,7 +226,7 @@ class Renderer:
         p, label = self.portfolio, self.labels.label
         loads = analytics.owner_loads(p, self.today)
         value_rows = analytics.effort_value(p)
-        health_rows = analytics.overview(p, self.today)
+        health_rows = analytics.worst_first([(rec, self.health[rec.id]) for rec in p.accounts])
         return [
             self.page(
                 "ranking.md",
@@ -289,7 +293,8 @@ def render_site(
     """Every generated page of the site, for readers cleared to ``visibility``."""
     visible = portfolio.visible(visibility)
     labels = Labels(visible.settings.language)
-    renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base)
+    health = analytics.visible_health(portfolio, visibility, today)
+    renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base, health)
     pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
     return Site(pages, renderer.nav(method_pages or []), [STYLESHEET], search_terms(visible))
