@@ -62,6 +62,10 @@ class Site:
     stylesheets: list[str] = field(default_factory=list)
     # Names to keep whole when search segments Chinese text (陳杰, not 陳 + 杰).
     search_terms: list[str] = field(default_factory=list)
+    # The audience the pages were rendered for; every page says it.
+    visibility: Visibility = Visibility.INTERNAL
+    # The banner a restricted build shows on every page, in the site language.
+    banner: str | None = None
 
 
 # kamgen's stylesheet is a template too, so a user can override it.
@@ -297,7 +301,9 @@ def render_site(
     renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base, health)
     pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
-    return Site(pages, renderer.nav(method_pages or []), [STYLESHEET], search_terms(visible))
+    banner = labels.label("restricted_banner") if visibility is Visibility.RESTRICTED else None
+    nav = renderer.nav(method_pages or [])
+    return Site(pages, nav, [STYLESHEET], search_terms(visible), visibility, banner)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
