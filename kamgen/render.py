@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,10 @@ class Site:
     stylesheets: list[str] = field(default_factory=list)
     # Names to keep whole when search segments Chinese text (陳杰, not 陳 + 杰).
     search_terms: list[str] = field(default_factory=list)
+    # The audience the pages were rendered for; every page says it.
+    visibility: Visibility = Visibility.INTERNAL
+    # The banner a restricted build shows on every page, in the site language.
+    banner: str | None = None
 
 
 # kamgen's stylesheet is a template too, so a user can override it.
@@ -142,6 +147,9 @@ class Renderer:
     labels: Labels
     today: dt.date
     edit_base: str | None
+    # Verdicts from the whole accounts, findings as far as this build may show
+    # them (see analytics.visible_health).
+    health: Mapping[str, analytics.Health] = field(default_factory=dict)
 
     def common(self) -> dict[str, Any]:
         return {
@@ -178,7 +186,7 @@ class Renderer:
             overdue_actions={a.id for a in record.data.actions if analytics.is_overdue_action(a, self.today)},
             narrative=render_narrative(record.body) if record.body.strip() else None,
             qual=analytics.qualify(record, self.portfolio.settings),
-            health=analytics.assess(record, self.portfolio.settings, self.today),
+            health=self.health[record.id],
         )
 
     def portfolio_pages(self) -> list[Page]:
@@ -221,7 +229,7 @@ class Renderer:
         p, label = self.portfolio, self.labels.label
         loads = analytics.owner_loads(p, self.today)
         value_rows = analytics.effort_value(p)
-        health_rows = analytics.overview(p, self.today)
+        health_rows = analytics.worst_first([(rec, self.health[rec.id]) for rec in p.accounts])
         return [
             self.page(
                 "ranking.md",
@@ -288,10 +296,13 @@ def render_site(
     """Every generated page of the site, for readers cleared to ``visibility``."""
     visible = portfolio.visible(visibility)
     labels = Labels(visible.settings.language)
-    renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base)
+    health = analytics.visible_health(portfolio, visibility, today)
+    renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base, health)
     pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
-    return Site(pages, renderer.nav(method_pages or []), [STYLESHEET], search_terms(visible))
+    banner = labels.label("restricted_banner") if visibility is Visibility.RESTRICTED else None
+    nav = renderer.nav(method_pages or [])
+    return Site(pages, nav, [STYLESHEET], search_terms(visible), visibility, banner)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
