@@ -84,3 +84,18 @@ def test_horizon_and_value_charts_parse() -> None:
         root = ET.fromstring(str(svg))
         assert root.get("class", "").startswith("kg-chart")
         assert "<script" not in str(svg)
+
+
+def test_a_long_name_never_squeezes_the_bars() -> None:
+    # A 75-character team member's name gave negative bar widths.
+    p = sample()
+    long_name = "Maximilian Alexander Konstantin von und zu Hohenberg-Wittelsbach-Schönfeld"
+    team = [m.model_copy(update={"name": long_name}) if m.id == "bo" else m for m in p.settings.team]
+    p = Portfolio(p.settings.model_copy(update={"team": team}), p.accounts)
+    svg = str(charts.owner_chart(owner_loads(p, TODAY), Labels(Language.EN)))
+    root = ET.fromstring(svg)
+    widths = [float(r.get("width", 0)) for r in root.iter(f"{NS}rect")]
+    assert widths and min(widths) > 0
+    bars = [float(r.get("x", 0)) for r in root.iter(f"{NS}rect") if r.get("class") == "kg-capacity"]
+    assert max(bars) <= charts.NAME_MAX_W
+    assert float(root.get("width", 0)) <= charts.WIDTH

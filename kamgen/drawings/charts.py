@@ -19,6 +19,9 @@ FONT = 12
 BAR_H = 18
 GAP = 14
 WIDTH = 720
+# Names longer than this are cut with an ellipsis (the table below the chart
+# has them whole), so that a long name never squeezes the bars to nothing.
+NAME_MAX_W = 200
 
 
 def _svg(kind: str, width: float, height: float, label: str, body: list[str]) -> Markup:
@@ -60,7 +63,7 @@ def _stack(x: float, y: float, scale: float, hours: dict[str, float], labels: La
 
 def owner_chart(loads: list[OwnerLoad], labels: Labels) -> Markup:
     """Per owner: hours planned in the window by horizon, against capacity (dashed)."""
-    name_w = max([text_width(load.member.name, FONT) for load in loads] + [60]) + 12
+    name_w = min(max([text_width(load.member.name, FONT) for load in loads] + [60]) + 12, NAME_MAX_W)
     value_w = 150
     plot_w = WIDTH - name_w - value_w
     peak = max([max(load.capacity, load.planned) for load in loads] + [1.0])
@@ -68,7 +71,8 @@ def owner_chart(loads: list[OwnerLoad], labels: Labels) -> Markup:
     body: list[str] = []
     y = 0.0
     for load in loads:
-        body.append(_text(0, y + 13, svg_text(fit(load.member.name, FONT, name_w - 8))))
+        shown = svg_text(fit(load.member.name, FONT, name_w - 8))
+        body.append(_text(0, y + 13, el("title", svg_text(load.member.name)) + shown))
         body += _stack(name_w, y, scale, load.planned_by_horizon, labels)
         cap_w = load.capacity * scale
         capacity = {"x": num(name_w), "y": num(y - 2), "width": num(cap_w), "height": num(BAR_H + 4)}
