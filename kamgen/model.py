@@ -17,7 +17,15 @@ import yaml
 from pydantic import BaseModel
 
 from kamgen import refs
-from kamgen.schema import Account, Language, Settings, Stakeholder, Visibility, VisibilityDefaults
+from kamgen.schema import (
+    Account,
+    Language,
+    Qualification,
+    Settings,
+    Stakeholder,
+    Visibility,
+    VisibilityDefaults,
+)
 
 VISIBILITY_ORDER = [Visibility.PUBLIC, Visibility.INTERNAL, Visibility.RESTRICTED]
 
@@ -123,6 +131,10 @@ def _hide_notes(account: Account, allowed: set[Visibility]) -> Account:
     update: dict[str, Any] = {}
     if account.why_key and account.why_key_visibility not in allowed:
         update["why_key"] = None
+    qualification: Qualification | None = account.qualification  # None once redaction dropped it
+    if qualification is None or qualification.visibility not in allowed:
+        # The figures go; the verdict is computed from the whole account.
+        update["qualification"] = Qualification(visibility=Visibility.RESTRICTED)
     if any(
         a.note and a.visibility not in allowed
         for answers in account.checklists.values()
@@ -156,6 +168,13 @@ def with_defaults(account: Account, defaults: VisibilityDefaults) -> Account:
     ):
         if field_name not in account.model_fields_set:
             update[field_name] = level
+    if (
+        defaults.qualification is not Visibility.INTERNAL
+        and "visibility" not in account.qualification.model_fields_set
+    ):
+        update["qualification"] = account.qualification.model_copy(
+            update={"visibility": defaults.qualification}
+        )
     if defaults.checklist_notes is not Visibility.INTERNAL:
         update["checklists"] = {
             cid: {

@@ -24,7 +24,7 @@ import markupsafe
 from kamgen import analytics, escape, refnames
 from kamgen.drawings import charts, render_map, render_timeline
 from kamgen.labels import Labels
-from kamgen.model import AccountRecord, Portfolio
+from kamgen.model import AccountRecord, Portfolio, cleared
 from kamgen.narrative import render_narrative
 from kamgen.rules import RULES
 from kamgen.schema import Visibility
@@ -150,6 +150,10 @@ class Renderer:
     # Verdicts from the whole accounts, findings as far as this build may show
     # them (see analytics.visible_health).
     health: Mapping[str, analytics.Health] = field(default_factory=dict)
+    # Qualification verdicts, likewise from the whole accounts; the figures
+    # behind them only where the build may show them.
+    qualification: Mapping[str, analytics.Qualification] = field(default_factory=dict)
+    figures_hidden: frozenset[str] = frozenset()
 
     def common(self) -> dict[str, Any]:
         return {
@@ -185,7 +189,8 @@ class Renderer:
             overdue_goals={g.id for g in record.data.goals if analytics.is_overdue_goal(g, self.today)},
             overdue_actions={a.id for a in record.data.actions if analytics.is_overdue_action(a, self.today)},
             narrative=render_narrative(record.body) if record.body.strip() else None,
-            qual=analytics.qualify(record, self.portfolio.settings),
+            qual=self.qualification[record.id],
+            qual_hidden=record.id in self.figures_hidden,
             health=self.health[record.id],
         )
 
@@ -235,7 +240,7 @@ class Renderer:
                 "ranking.md",
                 "ranking.md.j2",
                 label("ranking"),
-                ranking=analytics.ranking(p),
+                ranking=analytics.best_first([(rec, self.qualification[rec.id]) for rec in p.accounts]),
                 rule=p.settings.qualification.rule,
             ),
             self.page(
@@ -297,7 +302,11 @@ def render_site(
     visible = portfolio.visible(visibility)
     labels = Labels(visible.settings.language)
     health = analytics.visible_health(portfolio, visibility, today)
-    renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base, health)
+    qualification = {rec.id: q for rec, q in analytics.ranking(portfolio)}
+    allowed = cleared(visibility)
+    hidden = frozenset(r.id for r in portfolio.accounts if r.data.qualification.visibility not in allowed)
+    env = make_env(templates_dir, labels)
+    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden)
     pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
     banner = labels.label("restricted_banner") if visibility is Visibility.RESTRICTED else None

@@ -14,7 +14,7 @@ from typing import Any
 
 from kamgen import analytics
 from kamgen.labels import Labels
-from kamgen.model import Portfolio
+from kamgen.model import Portfolio, cleared
 from kamgen.rule import Param
 from kamgen.schema import Language, Visibility
 
@@ -43,12 +43,15 @@ def build(
     """The whole analysis as plain JSON-ready data, for readers cleared to ``visibility``."""
     health = analytics.visible_health(portfolio, visibility, today)
     lines = {rec.id: rec for rec in portfolio.accounts}  # finding paths are in the whole file
+    # Verdicts from the whole account; its figures only where they may be seen.
+    quals = {rec.id: q for rec, q in analytics.ranking(portfolio)}
+    hidden = {r.id for r in portfolio.accounts if r.data.qualification.visibility not in cleared(visibility)}
     portfolio = portfolio.visible(visibility)
     settings = portfolio.settings
     rows = analytics.worst_first([(rec, health[rec.id]) for rec in portfolio.accounts])
     accounts: list[dict[str, Any]] = []
-    for rec, q in sorted(analytics.ranking(portfolio), key=lambda row: row[0].id):
-        h = health[rec.id]
+    for rec in sorted(portfolio.accounts, key=lambda r: r.id):
+        q, h, figures = quals[rec.id], health[rec.id], rec.id not in hidden
         last = analytics.last_activity(rec)
         accounts.append(
             {
@@ -81,13 +84,13 @@ def build(
                     "declared_key": q.declared_key,
                     "mismatch": q.mismatch,
                     "vetoed": list(q.vetoed),
-                    "annual_volume": _round(q.facts.volume.amount) if q.facts.volume else None,
-                    "volume_year": q.facts.volume.year if q.facts.volume else None,
+                    "annual_volume": _round(q.facts.volume.amount) if q.facts.volume and figures else None,
+                    "volume_year": q.facts.volume.year if q.facts.volume and figures else None,
                     "criteria": [
                         {
                             "id": r.criterion.id,
                             "metric": r.criterion.metric.value,
-                            "value": _value(r.value),
+                            "value": _value(r.value) if figures else None,
                             "comparison": r.criterion.comparison.value,
                             "threshold": _value(r.criterion.threshold)
                             if isinstance(r.criterion.threshold, float)

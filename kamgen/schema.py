@@ -292,6 +292,8 @@ class Qualification(Model):
     """How much the customer shares of its current and future business goals."""
     openness: Level3 | None = None
     """Openness to new ideas, suggestions and talks about what else we could do."""
+    visibility: Visibility = Visibility.INTERNAL
+    """Who may see these figures; the verdict (score, qualifies) is shown with the account."""
 
 
 class Coverage(Model):
@@ -576,6 +578,7 @@ class VisibilityDefaults(Model):
     actions: Visibility = Visibility.INTERNAL
     notes: Visibility = Visibility.INTERNAL
     checklist_notes: Visibility = Visibility.INTERNAL
+    qualification: Visibility = Visibility.INTERNAL
     why_key: Visibility = Visibility.INTERNAL
     narrative: Visibility = Visibility.INTERNAL
 

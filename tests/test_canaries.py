@@ -35,6 +35,7 @@ CANARIES = {
     "narrative": "Canarynarrativezq",
     "restricted account": "Canaryaccountzq",
     "中文": "金絲雀秘密詞",
+    "qualification figure": "987,654,321",
 }
 R = {"visibility": "restricted"}
 
@@ -47,6 +48,7 @@ def account() -> dict[str, object]:
         "tier": "key",
         "why_key": f"Because {c['why key']}",
         "why_key_visibility": "restricted",
+        "qualification": {"purchases": [{"period": 2025, "amount": 987654321}], **R},
         "stakeholders": [
             {"id": "open", "name": "Open Person", "influence": "high", "stance": "supporter"},
             {"id": "other", "name": "Other Person"},
@@ -145,6 +147,24 @@ def test_no_canary_leaks_from_public_or_internal_builds(tmp_path: Path) -> None:
     planted = [c for c in CANARIES.values() if any(c in t for _, t in restricted)]
     assert len(planted) == len(CANARIES), set(CANARIES.values()) - set(planted)
     for level in ("internal", "public"):
+        report = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kamgen",
+                "-C",
+                str(tmp_path),
+                "report",
+                "--format",
+                "json",
+                "--visibility",
+                level,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "987654321" not in report and not [c for c in CANARIES.values() if c in report], level
         found = {
             (kind, path)
             for path, t in texts(build(tmp_path, level))

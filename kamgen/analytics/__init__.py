@@ -47,7 +47,7 @@ from kamgen.analytics.pages import (
     tag_slug,
     tier_counts,
 )
-from kamgen.analytics.qualification import Qualification, facts, qualify, ranking
+from kamgen.analytics.qualification import Qualification, best_first, facts, qualify, ranking
 from kamgen.rule import Finding, Severity
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "action_horizon",
     "actions_due",
     "assess",
+    "best_first",
     "buy_in",
     "by_owner",
     "by_region",

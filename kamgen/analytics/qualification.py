@@ -178,5 +178,8 @@ def qualify(record: AccountRecord, settings: Settings) -> Qualification:
 
 def ranking(portfolio: Portfolio) -> list[tuple[AccountRecord, Qualification]]:
     """Every account with its qualification, best score first."""
-    rows = [(rec, qualify(rec, portfolio.settings)) for rec in portfolio.accounts]
+    return best_first([(rec, qualify(rec, portfolio.settings)) for rec in portfolio.accounts])
+
+
+def best_first(rows: list[tuple[AccountRecord, Qualification]]) -> list[tuple[AccountRecord, Qualification]]:
     return sorted(rows, key=lambda row: (-row[1].score, row[0].data.name))
