@@ -178,7 +178,11 @@ def _position_of(text: str, index: int) -> Pos:
 def _yaml_error(doc: Document, exc: yaml.YAMLError, source: str, line_offset: int) -> None:
     mark = getattr(exc, "problem_mark", None)
     if isinstance(exc, yaml.reader.ReaderError):
-        pos = _position_of(source, exc.position)
+        index = exc.position
+        if Loader is not yaml.SafeLoader:
+            # libyaml counts this position in UTF-8 bytes, not characters.
+            index = len(source.encode("utf-8")[:index].decode("utf-8", errors="ignore"))
+        pos = _position_of(source, index)
         doc.problem(
             Pos(pos.line + line_offset, pos.col),
             codes.YAML_SYNTAX,
