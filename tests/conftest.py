@@ -1,16 +1,36 @@
+"""Fixtures shared by the whole suite.
+
+The sample portfolio is built once per session (``built_sample``) and the
+browser is started once (``browser``); a test that changes a project works on
+its own copy (``sample_project``, or ``copy_project`` of the built one).
+"""
+
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from kamgen.pipeline import Project, load
 from kamgen.problems import Problem
+from tests.browser import LAUNCH_ARGS, find_chromium, unavailable
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-26"
+
+# Project files `kamgen build` needs.
+PROJECT_FILES = ("kamgen.yml", "mkdocs.yml")
+PROJECT_DIRS = ("accounts", "docs", "templates")
+
 
 SETTINGS = """\
 language: en
@@ -64,12 +84,89 @@ def check_account(project: Project) -> Callable[..., list[Problem]]:
     return run
 
 
+def copy_sample(dest: Path) -> Project:
+    """Copy the repository's sample portfolio (the files a build reads) to ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, dest / name)
+    for name in PROJECT_DIRS:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name)
+    return Project(dest)
+
+
+def kamgen_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`kamgen -C root build --today TODAY ARGS`, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "kamgen", "-C", str(root), "build", "--today", TODAY, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+
+
+def copy_project(source: Project, dest: Path) -> Project:
+    """A copy of a whole project, with its built site and work folder, to change."""
+    shutil.copytree(source.root, dest, symlinks=True)
+    return Project(dest)
+
+
 @pytest.fixture
 def sample_project(tmp_path: Path) -> Project:
     """A copy of the repository's sample portfolio, safe to build in."""
-    for name in ("kamgen.yml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("accounts", "docs", "templates"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, tmp_path / name)
-    return Project(tmp_path)
+    return copy_sample(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The sample portfolio built once for the whole run, at the default visibility.
+
+    Shared by every test that only reads the site: never change it; take a
+    ``copy_project`` instead.
+    """
+    project = copy_sample(tmp_path_factory.mktemp("built-sample") / "project")
+    result = kamgen_build(project.root)
+    assert result.returncode == 0, (
+        f"`kamgen build` exited {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    )
+    assert (project.root / "site" / "index.html").is_file(), "the build wrote no site/index.html"
+    return project
+
+
+# --- one headless Chromium for the run -------------------------------------------
+# Without Chromium these fixtures skip, except in CI (CI=true), where they fail.
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        unavailable("the Python package `playwright` is not installed (pip install -e '.[test]')")
+    return find_chromium()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver(chromium_path: str) -> Iterator[Playwright]:
+    # One driver for the run: Playwright's sync API cannot start a second one
+    # while the first is running.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright, chromium_path: str) -> Iterator[Browser]:
+    try:
+        instance = playwright_driver.chromium.launch(
+            executable_path=chromium_path, headless=True, args=LAUNCH_ARGS
+        )
+    except Exception as exc:  # a broken install must not pass silently in CI either
+        unavailable(f"{chromium_path} did not start: {exc}")
+        raise
+    yield instance
+    instance.close()

@@ -1,7 +1,8 @@
 """The built site in a real headless Chromium, served from 127.0.0.1.
 
-The sample portfolio is built once per session and served over HTTP; every test
-opens its own browser context. Without Chromium the tests are skipped, except in
+The sample portfolio built once per session (conftest's ``built_sample``) is
+served over HTTP; every test opens its own browser context in the run's one
+Chromium (conftest's ``browser``). Without Chromium the tests are skipped, except in
 CI (CI=true), where they fail.
 """
 
@@ -15,32 +16,29 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from kamgen.pipeline import Project
 from tests.browser import (
-    LAUNCH_ARGS,
     OUTPUT_DIR,
     ROOT,
     TEXT_COLOURS_JS,
     Recorder,
     assert_screenshot,
-    build_sample_site,
     contrast,
-    find_chromium,
     is_local,
     luminance,
     parse_rgb,
     same_colour,
     serve,
-    unavailable,
     visible_stakeholders,
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 try:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 except ImportError:  # reported by the `browser` fixture, under the CI policy
-    expect = sync_playwright = None  # type: ignore[assignment]
+    expect = None  # type: ignore[assignment]
 
 pytestmark = pytest.mark.browser
 
@@ -55,35 +53,8 @@ Scheme = Literal["light", "dark"]
 
 
 @pytest.fixture(scope="session")
-def chromium_path() -> str:
-    if sync_playwright is None:
-        unavailable("the Python package `playwright` is not installed (pip install -e '.[test]')")
-    return find_chromium()
-
-
-@pytest.fixture(scope="session")
-def playwright_driver(chromium_path: str) -> Iterator[Playwright]:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_driver: Playwright, chromium_path: str) -> Iterator[Browser]:
-    try:
-        instance = playwright_driver.chromium.launch(
-            executable_path=chromium_path, headless=True, args=LAUNCH_ARGS
-        )
-    except Exception as exc:  # a broken install must not pass silently in CI either
-        unavailable(f"{chromium_path} did not start: {exc}")
-        raise
-    yield instance
-    instance.close()
-
-
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_site(tmp_path_factory.mktemp("browser-project"))
+def site_dir(built_sample: Project) -> Path:
+    return built_sample.root / "site"
 
 
 @pytest.fixture(scope="session")

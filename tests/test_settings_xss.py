@@ -9,16 +9,19 @@ set its marker. URLs that could leave an attribute are refused by validation.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import pytest
 import yaml
 
 from kamgen.pipeline import Project, load
-from tests.browser import LAUNCH_ARGS, find_chromium, serve, unavailable
+from tests.browser import serve
+from tests.conftest import kamgen_build
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # Each payload sets window.__kg_xss (or opens a dialog) if it ever runs.
 PAYLOADS = [
@@ -37,7 +40,6 @@ PAYLOADS = [
     "`<script>alert(13)</script>`",
     "<style>*{display:none}</style><body onload=alert(14)>",
 ]
-TODAY = "2026-11-26"
 
 
 def hostile_settings() -> dict[str, object]:
@@ -72,12 +74,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "kamgen.yml").write_text(yaml.safe_dump(hostile_settings(), allow_unicode=True), encoding="utf-8")
     (root / "accounts").mkdir()
     (root / "accounts" / "acme.yaml").write_text(yaml.safe_dump(ACCOUNT), encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "kamgen", "-C", str(root), "build", "--today", TODAY],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = kamgen_build(root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "site"
 
@@ -92,21 +89,14 @@ def test_settings_text_is_shown_as_written(hostile_site: Path) -> None:
 
 
 @pytest.mark.browser
-def test_no_settings_payload_runs_in_chromium(hostile_site: Path) -> None:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package `playwright` is not installed")
-        raise
-    chromium = find_chromium()
+def test_no_settings_payload_runs_in_chromium(hostile_site: Path, browser: Browser) -> None:
     pages = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("*.html"))
     assert "404.html" in pages and "accounts/acme/index.html" in pages
     dialogs: list[str] = []
     ran: list[str] = []
-    with serve(hostile_site) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
+    with serve(hostile_site) as base:
+        context = browser.new_context(service_workers="block")
         try:
-            context = browser.new_context(service_workers="block")
             context.route(lambda url: not url.startswith(base), lambda route: route.abort())
             page = context.new_page()
             page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
@@ -116,7 +106,7 @@ def test_no_settings_payload_runs_in_chromium(hostile_site: Path) -> None:
                 if page.evaluate("() => window.__kg_xss"):
                     ran.append(path)
         finally:
-            browser.close()
+            context.close()
     assert len(pages) >= 10
     assert not dialogs, dialogs
     assert not ran, ran
