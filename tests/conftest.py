@@ -3,10 +3,12 @@
 The sample portfolio is built once per session (``built_sample``) and the
 browser is started once (``browser``); a test that changes a project works on
 its own copy (``sample_project``, or ``copy_project`` of the built one).
+Hypothesis runs under a bounded profile; in CI it is also deterministic.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -16,10 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from kamgen.pipeline import Project, load
 from kamgen.problems import Problem
-from tests.browser import LAUNCH_ARGS, find_chromium, unavailable
+from tests.browser import LAUNCH_ARGS, find_chromium, in_ci, unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
@@ -31,6 +34,16 @@ TODAY = "2026-11-26"
 PROJECT_FILES = ("kamgen.yml", "mkdocs.yml")
 PROJECT_DIRS = ("accounts", "docs", "templates")
 
+# Hypothesis: a fixed number of examples keeps `make test` in budget. In CI
+# the examples are derived from the test itself (derandomize), so a run is
+# repeatable and a failure there fails again on a developer's machine; locally
+# each run explores new examples and keeps failing ones in .hypothesis/.
+# Deadlines are off: other work shares the CPU, and speed is the benchmark's job.
+_BOUNDED = {"max_examples": 60, "deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True, **_BOUNDED)
+settings.register_profile("dev", **_BOUNDED)
+settings.register_profile("deep", max_examples=2000, deadline=None)  # for bug hunts, by hand
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if in_ci() else "dev"))
 
 SETTINGS = """\
 language: en
