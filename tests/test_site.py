@@ -12,7 +12,7 @@ import pytest
 
 from kamgen.pipeline import Project
 from tests import synth
-from tests.conftest import ROOT, copy_project
+from tests.conftest import ROOT, copy_project, copy_sample
 from tests.conftest import kamgen_build as build
 
 pytestmark = pytest.mark.site
@@ -189,15 +189,6 @@ def test_public_site_leaves_internal_accounts_out_everywhere(sample_project: Pro
     assert not (sample_project.root / "site/accounts/guangzhou-yaju-furniture").exists()
 
 
-def test_template_override_replaces_packaged_template(sample_project: Project) -> None:
-    sample_project.templates_dir.mkdir(exist_ok=True)
-    (sample_project.templates_dir / "owners.md.j2").write_text(
-        "# Our people\n\nOverridden {{ owners | length }}\n", encoding="utf-8"
-    )
-    assert build(sample_project.root).returncode == 0
-    assert "Overridden 3" in " ".join(page(sample_project.root / "site", "owners/index.html").text)
-
-
 def test_traditional_chinese_site(sample_project: Project) -> None:
     settings = sample_project.settings_file
     settings.write_text(
@@ -235,8 +226,30 @@ def test_no_generated_file_is_tracked() -> None:
     assert not re.search(r"^(site|\.kamgen)/", tracked, re.MULTILINE)
 
 
-def test_project_without_mkdocs_yml_uses_the_default(sample_project: Project) -> None:
-    sample_project.mkdocs_file.unlink()
-    result = build(sample_project.root)
+@pytest.fixture(scope="module")
+def own_setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples as a project with no mkdocs.yml and a template of its own, built."""
+    project = copy_sample(tmp_path_factory.mktemp("own-setup") / "project")
+    project.mkdocs_file.unlink()
+    project.templates_dir.mkdir(exist_ok=True)
+    (project.templates_dir / "owners.md.j2").write_text(
+        "# Our people\n\nOverridden {{ owners | length }}\n", encoding="utf-8"
+    )
+    result = build(project.root)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (sample_project.root / "site/accounts/guangzhou-yaju-furniture/index.html").is_file()
+    return project.root / "site"
+
+
+def test_project_without_mkdocs_yml_uses_the_default(own_setup: Path) -> None:
+    assert (own_setup / "accounts/guangzhou-yaju-furniture/index.html").is_file()
+    # The default configuration's palette toggle, and no web fonts.
+    html = (own_setup / "index.html").read_text(encoding="utf-8")
+    assert 'aria-label="Dark mode"' in html and "fonts.googleapis" not in html
+
+
+def test_template_override_replaces_packaged_template(own_setup: Path) -> None:
+    assert "Overridden 3" in " ".join(page(own_setup, "owners/index.html").text)
+    # Only the overridden page changes.
+    assert "Relationship map" in " ".join(
+        page(own_setup, "accounts/guangzhou-yaju-furniture/index.html").text
+    )
