@@ -90,20 +90,19 @@ def test_serve_rerenders_on_account_change(sample_project: Project) -> None:
         url = f"http://127.0.0.1:{port}/accounts/guangzhou-yaju-furniture/"
         _wait_for(url, "周敏")
         path: Path = sample_project.accounts_dir / "guangzhou-yaju-furniture.yaml"
+        valid = path.read_text(encoding="utf-8")
+        # A broken edit (an unknown tier, and a new name) keeps the last valid
+        # preview and reports the problem: once the rebuild that reported it
+        # has finished, the page still has the old name, not the new one.
         path.write_text(
-            path.read_text(encoding="utf-8").replace("name: 周敏", "name: 周敏敏"), encoding="utf-8"
+            valid.replace("tier: key", "tier: gold").replace("name: 周敏", "name: 周大敏"), encoding="utf-8"
         )
-        _wait_for(url, "周敏敏")
-        # A broken edit keeps the last valid preview and reports the problem:
-        # wait until the rebuild that reported it has finished, then look.
-        path.write_text(path.read_text(encoding="utf-8").replace("tier: key", "tier: gold"), encoding="utf-8")
         output.wait_for("Documentation built", after="K104")
-        assert "周敏敏" in (_fetch(url) or "")
-        path.write_text(
-            path.read_text(encoding="utf-8").replace("tier: gold", "tier: key").replace("周敏敏", "周小敏"),
-            encoding="utf-8",
-        )
-        _wait_for(url, "周小敏")
+        body = _fetch(url) or ""
+        assert "周敏" in body and "周大敏" not in body
+        # Fixing it re-renders with the edit.
+        path.write_text(valid.replace("name: 周敏", "name: 周大敏"), encoding="utf-8")
+        _wait_for(url, "周大敏")
     finally:
         proc.terminate()
         proc.wait(timeout=20)
