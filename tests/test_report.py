@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli_helpers import assert_golden
 from tests.conftest import MINIMAL
 from tests.test_cli import kamgen
@@ -12,14 +14,20 @@ from tests.test_cli import kamgen
 TODAY = "2026-11-26"
 
 
-def test_json_report_golden() -> None:
+@pytest.fixture(scope="module")
+def sample_report() -> str:
+    """`kamgen report --format json` of the samples, run once for the tests that read it."""
     result = kamgen("report", "--format", "json", "--today", TODAY)
     assert result.returncode == 0, result.stderr
-    assert_golden("report.json", result.stdout)
+    return result.stdout
 
 
-def test_json_report_shape_is_stable() -> None:
-    data = json.loads(kamgen("report", "--format", "json", "--today", TODAY).stdout)
+def test_json_report_golden(sample_report: str) -> None:
+    assert_golden("report.json", sample_report)
+
+
+def test_json_report_shape_is_stable(sample_report: str) -> None:
+    data = json.loads(sample_report)
     assert data["report_version"] == 1
     assert set(data) == {
         "report_version", "today", "visibility", "currency", "accounts", "owners", "portfolio", "neglected", "senior_visits",
@@ -42,8 +50,8 @@ def test_json_report_shape_is_stable() -> None:
     assert data["portfolio"]["mismatches"] == ["megamart-retail"]
 
 
-def test_report_respects_visibility() -> None:
-    internal = kamgen("report", "--format", "json", "--today", TODAY).stdout
+def test_report_respects_visibility(sample_report: str) -> None:
+    internal = sample_report
     restricted = kamgen("report", "--format", "json", "--today", TODAY, "--visibility", "restricted").stdout
     assert "wu-lei" not in internal and "wu-lei" in restricted
 
