@@ -37,6 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check kamgen tests bench
 	$(BIN)/ruff format --check kamgen tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## schema: regenerate the JSON Schemas that editors use
 schema: $(STAMP)

@@ -1,20 +1,21 @@
 """Semantic checks: what a schema cannot say about a valid-looking file.
 
-Each check is a small function registered with a code. Its docstring is its
-documentation (``kamgen codes`` prints it). A check reads a typed account,
-finds where a problem sits through the document's position tables, and
-reports; it never raises and never changes the data.
+Each check is a rule (see :mod:`kamgen.rule`): a small function with a code
+and a name, whose docstring is its documentation (``kamgen codes`` prints it).
+A check reads a typed account and yields a :class:`Result` with the data path
+of the offending value; :func:`problems` turns results into problems at their
+line and column. A check never raises and never changes the data.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from kamgen import codes
 from kamgen.loader import Document, Key
-from kamgen.problems import Level
+from kamgen.problems import Problem
+from kamgen.rule import Result, Rule, rule
 from kamgen.schema import Access, Account, CreditRating, Level3, Metric, Settings, Tactic
 
 
@@ -26,17 +27,9 @@ class Context:
     settings: Settings
     account: Account | None = None
     checklists: dict[str, set[str]] = field(default_factory=dict)
-
-    def report(
-        self,
-        code: codes.Code,
-        path: Key,
-        message: str,
-        *,
-        at_key: bool = False,
-        level: Level | None = None,
-    ) -> None:
-        self.doc.problem(self.doc.where(path, at_key=at_key), code, message, level)
+    # The health finding codes, from the registry (kamgen.rules), which sits
+    # above the checks; the runner hands them over.
+    finding_codes: frozenset[str] = frozenset()
 
     @property
     def team(self) -> set[str]:
@@ -51,27 +44,18 @@ class Context:
         return {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
 
-Check = Callable[[Context], None]
-ACCOUNT_CHECKS: list[Check] = []
-SETTINGS_CHECKS: list[Check] = []
+Check = Rule[Context, Result]
 
 
-def check(code: str, name: str, *, accounts: bool = True, settings: bool = False) -> Callable[[Check], Check]:
-    """Register a check under a new problem code, documented by its docstring."""
-
-    def register(func: Check) -> Check:
-        codes.define(code, name, func.__doc__ or "")
-        if accounts:
-            ACCOUNT_CHECKS.append(func)
-        if settings:
-            SETTINGS_CHECKS.append(func)
-        return func
-
-    return register
-
-
-def _code(code: str) -> codes.Code:
-    return codes.CODES[code]
+def problems(checks: Sequence[Check], ctx: Context) -> list[Problem]:
+    """Run ``checks`` and place each result at its line and column, at the
+    check's level."""
+    found = []
+    for check in checks:
+        for result in check.results(ctx):
+            pos = ctx.doc.where(result.path, at_key=result.at_key)
+            found.append(Problem(ctx.doc.path, pos.line, pos.col, check.level, check.code, result.message))
+    return found
 
 
 # ------------------------------------------------------------ references
@@ -112,27 +96,26 @@ def _team_refs(a: Account) -> Iterable[tuple[Key, str]]:
             yield ("notes", i, "author"), n.author
 
 
-def _unknown(ctx: Context, refs: Iterable[tuple[Key, str]], known: set[str], what: str) -> None:
+def _unknown(refs: Iterable[tuple[Key, str]], known: set[str], what: str) -> Iterator[Result]:
     for path, ref in refs:
         if ref not in known:
             guess = difflib.get_close_matches(ref, sorted(known), n=1)
             hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            ctx.report(_code("K201"), path, f"unknown {what} '{ref}'{hint}")
+            yield Result("K201", path, message=f"unknown {what} '{ref}'{hint}")
 
 
-@check("K201", "unknown-reference")
-def unknown_reference(ctx: Context) -> None:
+@rule("K201", "unknown-reference")
+def unknown_reference(ctx: Context) -> Iterator[Result]:
     """A reference names an id that does not exist: a stakeholder in
     reports_to, relationships, interests, goals and actions; a goal in an
     action; a team member (from the settings) as owner, team, coverage or
     note author."""
     a = ctx.account
     assert a is not None
-    _unknown(ctx, _stakeholder_refs(a), ctx.written_ids("stakeholders"), "stakeholder")
-    _unknown(ctx, _team_refs(a), ctx.team, "team member")
+    yield from _unknown(_stakeholder_refs(a), ctx.written_ids("stakeholders"), "stakeholder")
+    yield from _unknown(_team_refs(a), ctx.team, "team member")
     goals = ctx.written_ids("goals")
-    _unknown(
-        ctx,
+    yield from _unknown(
         ((("actions", i, "goal"), act.goal) for i, act in enumerate(a.actions) if act.goal),
         goals,
         "goal",
@@ -142,22 +125,22 @@ def unknown_reference(ctx: Context) -> None:
 # ------------------------------------------------------------ identity
 
 
-def _duplicates(ctx: Context, section: Key, ids: list[str]) -> None:
+def _duplicates(ctx: Context, section: Key, ids: list[str]) -> Iterator[Result]:
     seen: dict[str, int] = {}
     for i, item_id in enumerate(ids):
         if item_id in seen:
             where = ctx.doc.where((*section, seen[item_id], "id")).line
-            ctx.report(
-                _code("K202"),
+            yield Result(
+                "K202",
                 (*section, i, "id"),
-                f"duplicate id '{item_id}' in {section[-1]} (first at line {where})",
+                message=f"duplicate id '{item_id}' in {section[-1]} (first at line {where})",
             )
         else:
             seen[item_id] = i
 
 
-@check("K202", "duplicate-id", settings=True)
-def duplicate_id(ctx: Context) -> None:
+@rule("K202", "duplicate-id")
+def duplicate_id(ctx: Context) -> Iterator[Result]:
     """Two items of the same list share an id. Ids must be unique within
     stakeholders, interests, practices, goals and actions (a relationship is
     identified by its kind, from and to together), because history and
@@ -165,23 +148,23 @@ def duplicate_id(ctx: Context) -> None:
     criteria, checklists and their items."""
     if ctx.account is None:
         s = ctx.settings
-        _duplicates(ctx, ("team",), [m.id for m in s.team])
-        _duplicates(ctx, ("qualification", "criteria"), [c.id for c in s.qualification.criteria])
-        _duplicates(ctx, ("checklists",), [c.id for c in s.checklists])
+        yield from _duplicates(ctx, ("team",), [m.id for m in s.team])
+        yield from _duplicates(ctx, ("qualification", "criteria"), [c.id for c in s.qualification.criteria])
+        yield from _duplicates(ctx, ("checklists",), [c.id for c in s.checklists])
         for i, c in enumerate(s.checklists):
-            _duplicates(ctx, ("checklists", i, "items"), [item.id for item in c.items])
+            yield from _duplicates(ctx, ("checklists", i, "items"), [item.id for item in c.items])
         return
     for section in ("stakeholders", "interests", "practices", "goals", "actions"):
-        _duplicates(ctx, (section,), [item.id for item in getattr(ctx.account, section)])
+        yield from _duplicates(ctx, (section,), [item.id for item in getattr(ctx.account, section)])
     seen: set[str] = set()
     for i, rel in enumerate(ctx.account.relationships):
         if rel.id in seen:
-            ctx.report(_code("K202"), ("relationships", i), f"duplicate relationship {rel.id}")
+            yield Result("K202", ("relationships", i), message=f"duplicate relationship {rel.id}")
         seen.add(rel.id)
 
 
-@check("K203", "reports-to-cycle")
-def reports_to_cycle(ctx: Context) -> None:
+@rule("K203", "reports-to-cycle")
+def reports_to_cycle(ctx: Context) -> Iterator[Result]:
     """The formal reporting lines go round in a circle (A reports to B, B to
     A), so no hierarchy can be drawn. Reported once per cycle, at the line
     that closes it."""
@@ -192,7 +175,7 @@ def reports_to_cycle(ctx: Context) -> None:
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     reported: set[frozenset[str]] = set()
 
-    def visit(node: str, path: list[str]) -> None:
+    def visit(node: str, path: list[str]) -> Iterator[Result]:
         state[node] = 1
         path.append(node)
         for manager in managers.get(node, []):
@@ -204,23 +187,23 @@ def reports_to_cycle(ctx: Context) -> None:
                     reported.add(frozenset(cycle))
                     pos = a.stakeholders[index[node]].reports_to.index(manager)
                     loop = " -> ".join([*cycle, manager])
-                    ctx.report(
-                        _code("K203"),
+                    yield Result(
+                        "K203",
                         ("stakeholders", index[node], "reports_to", pos),
-                        f"reports_to forms a cycle: {loop}",
+                        message=f"reports_to forms a cycle: {loop}",
                     )
             elif manager not in state:
-                visit(manager, path)
+                yield from visit(manager, path)
         path.pop()
         state[node] = 2
 
     for s in a.stakeholders:
         if s.id not in state:
-            visit(s.id, [])
+            yield from visit(s.id, [])
 
 
-@check("K204", "self-reference")
-def self_reference(ctx: Context) -> None:
+@rule("K204", "self-reference")
+def self_reference(ctx: Context) -> Iterator[Result]:
     """A person reports to, influences, allies with or is in conflict with
     themselves, or is their own ally against their own interest."""
     a = ctx.account
@@ -228,29 +211,29 @@ def self_reference(ctx: Context) -> None:
     for i, s in enumerate(a.stakeholders):
         for j, m in enumerate(s.reports_to):
             if m == s.id:
-                ctx.report(
-                    _code("K204"),
+                yield Result(
+                    "K204",
                     ("stakeholders", i, "reports_to", j),
-                    f"'{s.id}' reports to themselves",
+                    message=f"'{s.id}' reports to themselves",
                 )
     for i, r in enumerate(a.relationships):
         if r.source == r.target:
-            ctx.report(
-                _code("K204"),
+            yield Result(
+                "K204",
                 ("relationships", i, "to"),
-                f"relationship from '{r.source}' to themselves",
+                message=f"relationship from '{r.source}' to themselves",
             )
     for i, v in enumerate(a.interests):
         if v.ally and v.ally == v.holder:
-            ctx.report(
-                _code("K204"),
+            yield Result(
+                "K204",
                 ("interests", i, "ally"),
-                f"the holder '{v.holder}' cannot be their own ally",
+                message=f"the holder '{v.holder}' cannot be their own ally",
             )
 
 
-@check("K205", "unknown-checklist")
-def unknown_checklist(ctx: Context) -> None:
+@rule("K205", "unknown-checklist")
+def unknown_checklist(ctx: Context) -> Iterator[Result]:
     """A checklist answer names a checklist or an item that neither the
     built-in checklists nor the settings define."""
     a = ctx.account
@@ -258,42 +241,42 @@ def unknown_checklist(ctx: Context) -> None:
     for list_id, answers in a.checklists.items():
         if list_id not in ctx.checklists:
             known = ", ".join(sorted(ctx.checklists))
-            ctx.report(
-                _code("K205"),
+            yield Result(
+                "K205",
                 ("checklists", list_id),
-                f"unknown checklist '{list_id}'; known: {known}",
+                message=f"unknown checklist '{list_id}'; known: {known}",
                 at_key=True,
             )
             continue
         for item_id in answers:
             if item_id not in ctx.checklists[list_id]:
                 known = ", ".join(sorted(ctx.checklists[list_id]))
-                ctx.report(
-                    _code("K205"),
+                yield Result(
+                    "K205",
                     ("checklists", list_id, item_id),
-                    f"checklist '{list_id}' has no item '{item_id}'; its items: {known}",
+                    message=f"checklist '{list_id}' has no item '{item_id}'; its items: {known}",
                     at_key=True,
                 )
 
 
-@check("K206", "tactic-ally")
-def tactic_ally(ctx: Context) -> None:
+@rule("K206", "tactic-ally")
+def tactic_ally(ctx: Context) -> Iterator[Result]:
     """The whisper tactic works through an ally, so it must name one; an
     ally named with another tactic is a contradiction."""
     a = ctx.account
     assert a is not None
     for i, v in enumerate(a.interests):
         if v.tactic is Tactic.WHISPER and not v.ally:
-            ctx.report(
-                _code("K206"),
+            yield Result(
+                "K206",
                 ("interests", i, "tactic"),
-                f"interest '{v.id}': the whisper tactic needs an ally",
+                message=f"interest '{v.id}': the whisper tactic needs an ally",
             )
         elif v.ally and v.tactic is not Tactic.WHISPER:
-            ctx.report(
-                _code("K206"),
+            yield Result(
+                "K206",
                 ("interests", i, "ally"),
-                f"interest '{v.id}' names an ally but its tactic is '{v.tactic}', not 'whisper'",
+                message=f"interest '{v.id}' names an ally but its tactic is '{v.tactic}', not 'whisper'",
             )
 
 
@@ -304,8 +287,8 @@ _ORDINAL = {
 }
 
 
-@check("K207", "criterion-threshold", accounts=False, settings=True)
-def criterion_threshold(ctx: Context) -> None:
+@rule("K207", "criterion-threshold")
+def criterion_threshold(ctx: Context) -> Iterator[Result]:
     """A qualification criterion's threshold does not fit its metric: volume,
     margin, growth, potential, share of wallet and days to pay take a number;
     credit rating takes a rating (AAA..D), goal access a level (none, limited,
@@ -313,47 +296,58 @@ def criterion_threshold(ctx: Context) -> None:
     for i, c in enumerate(ctx.settings.qualification.criteria):
         levels = _ORDINAL.get(c.metric)
         if levels is None and not isinstance(c.threshold, float):
-            ctx.report(
-                _code("K207"),
+            yield Result(
+                "K207",
                 ("qualification", "criteria", i, "threshold"),
-                f"criterion '{c.id}': metric '{c.metric}' needs a number",
+                message=f"criterion '{c.id}': metric '{c.metric}' needs a number",
             )
         elif levels is not None and str(c.threshold) not in {m.value for m in levels}:
             allowed = ", ".join(m.value for m in levels)
-            ctx.report(
-                _code("K207"),
+            yield Result(
+                "K207",
                 ("qualification", "criteria", i, "threshold"),
-                f"criterion '{c.id}': metric '{c.metric}' needs one of {allowed}",
+                message=f"criterion '{c.id}': metric '{c.metric}' needs one of {allowed}",
             )
 
 
-@check("K208", "unknown-finding", accounts=False, settings=True)
-def unknown_finding(ctx: Context) -> None:
+@rule("K208", "unknown-finding")
+def unknown_finding(ctx: Context) -> Iterator[Result]:
     """`health.levels` in the settings names a health finding code that does
     not exist (see `kamgen codes` for the H1xx codes)."""
-    from kamgen.analytics.health import RULES
-
-    known = {r.code for r in RULES}
     for code in ctx.settings.health.levels:
-        if code not in known:
-            ctx.report(
-                _code("K208"),
+        if code not in ctx.finding_codes:
+            yield Result(
+                "K208",
                 ("health", "levels", code),
-                f"no health finding has the code {code}",
+                message=f"no health finding has the code {code}",
                 at_key=True,
             )
 
 
-@check("K209", "unknown-currency")
-def unknown_currency(ctx: Context) -> None:
+@rule("K209", "unknown-currency")
+def unknown_currency(ctx: Context) -> Iterator[Result]:
     """An account's currency is neither the settings' `currency` nor in its
     `exchange_rates`, so its amounts cannot be compared with thresholds."""
     a = ctx.account
     assert a is not None
     currency = a.qualification.currency
     if currency != ctx.settings.currency and currency not in ctx.settings.exchange_rates:
-        ctx.report(
-            _code("K209"),
+        yield Result(
+            "K209",
             ("qualification", "currency"),
-            f"no exchange rate for {currency}; add it to exchange_rates in kamgen.yml",
+            message=f"no exchange rate for {currency}; add it to exchange_rates in kamgen.yml",
         )
+
+
+# Run in this order; K202 runs on both. The registry (kamgen.rules) lists
+# these with every other rule.
+ACCOUNT_CHECKS: tuple[Check, ...] = (
+    unknown_reference,
+    duplicate_id,
+    reports_to_cycle,
+    self_reference,
+    unknown_checklist,
+    tactic_ally,
+    unknown_currency,
+)
+SETTINGS_CHECKS: tuple[Check, ...] = (duplicate_id, criterion_threshold, unknown_finding)

@@ -7,13 +7,14 @@ import datetime as dt
 import json
 import logging
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamgen import __version__, codes
-from kamgen.pipeline import Project, Result, load, validate
-from kamgen.problems import FORMATTERS, exit_code
+from kamgen import __version__, app, codes
+from kamgen.error_handler import guarded
+from kamgen.pipeline import Result
+from kamgen.problems import FORMATTERS, Problem, exit_code
+from kamgen.project import Project
 from kamgen.schema import Account, Settings, Visibility, json_schema
 
 
@@ -21,16 +22,16 @@ def _say(message: str) -> None:
     print(f"kamgen: {message}", file=sys.stderr)
 
 
-def _report(result: Result, fmt: str) -> None:
-    text = FORMATTERS[fmt](result.problems)
+def _report(problems: list[Problem], fmt: str) -> None:
+    text = FORMATTERS[fmt](problems)
     if text:
         sys.stdout.write(text)
 
 
 def cmd_validate(args: argparse.Namespace, project: Project) -> int:
-    paths = [Path(p) for p in args.paths] or None
-    result = validate(project, paths, health_on=args.today if args.health else None)
-    _report(result, args.format)
+    paths = [_user_path(args, p) for p in args.paths] or None
+    result = app.validate(project, paths, health_on=args.today if args.health else None)
+    _report(result.problems, args.format)
     if args.format == "text" and result.ok:
         count = len(result.portfolio.accounts) if result.portfolio else 0
         _say(f"{count} account(s) valid")
@@ -49,61 +50,59 @@ def cmd_schema(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_codes(args: argparse.Namespace, project: Project) -> int:
-    import kamgen.analytics  # noqa: F401  (registers the health finding codes)
+    from kamgen.rules import RULES
 
-    for code in sorted(codes.CODES.values(), key=lambda c: c.code):
+    for code in RULES.values():
         print(f"{code.code} {code.name} ({code.level})\n    {code.doc}")
     return 0
 
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
-    from kamgen.render import render_project
-    from kamgen.site import BuildError, build_site
-
-    started = time.perf_counter()
-    result = load(project)
-    _report(result, "text")
-    if not result.ok or result.portfolio is None:
-        _say("not building: fix the errors above (the previous site is unchanged)")
-        return exit_code(result.problems)
-    portfolio = result.portfolio
-    _say(f"validated {len(portfolio.accounts)} account(s)")
-    site = render_project(project, portfolio, today=args.today, visibility=args.visibility)
-    _say(f"rendered {len(site.pages)} page(s); building the site with MkDocs")
-    site_dir = Path(args.site_dir) if args.site_dir else project.root / "site"
-    try:
-        build_site(project, portfolio.settings, site, site_dir)
-    except BuildError as exc:
-        _say(f"MkDocs build failed: {exc} (the previous site is unchanged)")
+    site_dir = _user_path(args, args.site_dir) if args.site_dir else None
+    built = app.build(project, site_dir, today=args.today, visibility=args.visibility, progress=_say)
+    _report(built.problems, "text")
+    if built.engine_error is not None:
+        _say(f"MkDocs build failed: {built.engine_error} (the previous site is unchanged)")
         return 1
-    _say(f"built {site_dir} in {time.perf_counter() - started:.1f} s")
+    if not built.ok:
+        if not any(p.code == codes.SITE_DIR.code for p in built.problems):
+            _say("not building: fix the errors above (the previous site is unchanged)")
+        return exit_code(built.problems) or 1
+    _say(f"built {built.site_dir} in {built.seconds:.1f} s")
     return 0
 
 
 def cmd_report(args: argparse.Namespace, project: Project) -> int:
-    from kamgen import report
-
-    result = load(project)
-    if result.portfolio is None:
+    result, text = app.report(project, today=args.today, visibility=args.visibility, fmt=args.format)
+    if text is None:
         sys.stderr.write(FORMATTERS["text"](result.problems))
         _say("no report: fix the errors above first")
         return exit_code(result.problems)
-    data = report.build(result.portfolio, args.today, args.visibility)
-    sys.stdout.write(report.FORMATS[args.format](data))
+    sys.stdout.write(text)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace, project: Project) -> int:
-    from kamgen.site import serve
+    def ready(result: Result) -> None:
+        _report(result.problems, "text")
+        if result.portfolio is None:
+            _say("fix the errors above first; the preview starts from a valid portfolio")
+        else:
+            _say(
+                f"serving on http://{args.dev_addr}/ ; "
+                "edits to accounts, templates, docs or settings reload it"
+            )
 
-    result = load(project)
-    _report(result, "text")
-    if result.portfolio is None:
-        _say("fix the errors above first; the preview starts from a valid portfolio")
-        return exit_code(result.problems)
-    _say(f"serving on http://{args.dev_addr}/ ; edits to accounts, templates, docs or settings reload it")
-    serve(project, result.portfolio.settings, args.dev_addr)
-    return 0
+    result = app.serve(project, args.dev_addr, on_ready=ready)
+    return exit_code(result.problems) if result.portfolio is None else 0
+
+
+def _user_path(args: argparse.Namespace, text: str) -> Path:
+    """A path on the command line: with -C, read against the project (as git -C
+    does); otherwise against the current directory."""
+    path = Path(text)
+    base = args.root if args.root else Path.cwd()
+    return path if path.is_absolute() else base.resolve() / path
 
 
 def _date(text: str) -> dt.date:
@@ -188,5 +187,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(levelname)s %(message)s")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     project = Project(args.root.resolve()) if args.root else Project.find(Path.cwd())
-    code: int = args.func(args, project)
-    return code
+    return guarded(project.work_dir, lambda: int(args.func(args, project)))

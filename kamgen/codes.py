@@ -1,38 +1,31 @@
-"""The registry of problem codes: one code, one name, one documented meaning.
+"""Loader and schema problem codes (K0xx, K1xx): one code, one name, one
+documented meaning.
 
-Loader and schema codes are declared here; semantic checks register
-themselves with :func:`kamgen.checks.check`, and their docstrings are their
-documentation. ``kamgen codes`` and the docs page list this registry.
+These rules have no function: the loader and validation report them where
+they read the files. Semantic checks (K2xx) live in :mod:`kamgen.checks`,
+health findings (H1xx) in :mod:`kamgen.analytics.health`; :mod:`kamgen.rules`
+joins all three lists into the one registry that ``kamgen codes`` and the
+codes page list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from kamgen.problems import Level
+from kamgen.rule import Rule
+from kamgen.rule import code as define
 
-
-@dataclass(frozen=True)
-class Code:
-    code: str
-    name: str
-    level: Level
-    doc: str
-
-
-CODES: dict[str, Code] = {}
-
-
-def define(code: str, name: str, doc: str, level: Level = Level.ERROR) -> Code:
-    if code in CODES:
-        raise ValueError(f"problem code {code} is defined twice")
-    CODES[code] = Code(code, name, level, " ".join(doc.split()))
-    return CODES[code]
+Code: TypeAlias = Rule[Any, Any]
 
 
 # Files and YAML
 READ_ERROR = define(
-    "K001", "read-error", "The file cannot be read (permissions, a directory, a broken link)."
+    "K001",
+    "read-error",
+    "The file cannot be read: permissions, a folder, a broken link, a symbolic link "
+    "that leaves the project, or not a regular file (a device or a pipe, which would "
+    "never end or hang).",
 )
 ENCODING = define(
     "K002", "encoding", "The file is not valid UTF-8. The position of the first bad byte is given."
@@ -73,8 +66,9 @@ NOT_A_MAPPING = define("K009", "not-a-mapping", "The document is empty or is not
 TOO_LARGE = define(
     "K010",
     "too-large",
-    "The document expands past the size limit or contains a recursive alias, "
-    "as a YAML 'billion laughs' does. Nothing past the limit is read.",
+    "The file is larger than `limits.file_bytes` (1 MiB by default), or the document "
+    "expands past the size limit or contains a recursive alias, as a YAML 'billion "
+    "laughs' does. Nothing past the limit is read.",
 )
 NO_ACCOUNTS = define(
     "K011",
@@ -86,6 +80,26 @@ NO_SETTINGS = define(
     "K012",
     "no-settings",
     "The settings file is missing; kamgen needs it for team ids and thresholds.",
+)
+SITE_DIR = define(
+    "K013",
+    "site-dir",
+    "The output folder given to `kamgen build` would be replaced by the build but must not be: "
+    "it is the project folder or above it, lies inside accounts/, docs/, templates/ or .git, "
+    "holds account files, kamgen.yml or .git, is a file, or is a non-empty folder that kamgen "
+    "did not build (kamgen marks its builds with a `.kamgen-site` file).",
+)
+TEMPLATE_ERROR = define(
+    "K014",
+    "template-error",
+    "A page template failed to render, most often a user's override in templates/. "
+    "The position is the template's file and line; nothing is built.",
+)
+TOO_MANY_PROBLEMS = define(
+    "K015",
+    "too-many-problems",
+    "A file has more problems than `limits.problems_per_file` (200 by default); the first "
+    "ones are listed and one line counts the rest. Fix those listed and run again.",
 )
 
 # Schema
@@ -106,4 +120,28 @@ INVALID_VALUE = define(
     "K106",
     "invalid-value",
     "A value breaks a constraint: an id that is not a slug, a number out of range, an empty list.",
+)
+
+FILE_CODES: tuple[Code, ...] = (
+    READ_ERROR,
+    ENCODING,
+    YAML_SYNTAX,
+    FRONT_MATTER,
+    DUPLICATE_KEY,
+    IMPLICIT_TYPE,
+    FILE_NAME,
+    DUPLICATE_ACCOUNT,
+    NOT_A_MAPPING,
+    TOO_LARGE,
+    NO_ACCOUNTS,
+    NO_SETTINGS,
+    SITE_DIR,
+    TEMPLATE_ERROR,
+    TOO_MANY_PROBLEMS,
+    UNKNOWN_FIELD,
+    MISSING_FIELD,
+    WRONG_TYPE,
+    ENUM_VALUE,
+    INVALID_DATE,
+    INVALID_VALUE,
 )

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
+from kamgen.rule import Finding
 from kamgen.schema import Language
-
-if TYPE_CHECKING:
-    from kamgen.analytics.health import Finding
 
 
 @cache
@@ -46,12 +44,12 @@ class Labels:
 
     def finding(self, finding: Finding) -> str:
         """A health finding in words, in this language."""
-        params: dict[str, str] = dict(finding.params)
+        params: dict[str, object] = dict(finding.params)
         if "days" in params:
             days = params["days"]
-            params["since"] = self.label("never") if days == "None" else self.label("days_ago", n=days)
+            params["since"] = self.label("never") if days is None else self.label("days_ago", n=days)
         if "mode" in params:
-            params["mode"] = self.enum("mode", params["mode"])
+            params["mode"] = self.enum("mode", str(params["mode"]))
         return (self._get("finding", finding.code) or finding.code).format(**params)
 
     def next_step(self, finding: Finding) -> str:

@@ -8,7 +8,7 @@ Nothing here raises on bad input; problems are collected on the document.
 
 from __future__ import annotations
 
-import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +18,12 @@ import yaml
 from frontmatter import default_handlers
 
 from kamgen import codes
-from kamgen.problems import Level, Problem
+from kamgen.limits import DEFAULT, Limits
+from kamgen.problems import Collector, Problem
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ACCOUNT_SUFFIXES = (".yaml", ".yml", ".md")
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_ID_RE = re.compile(ID_PATTERN)
 # A hostile document can expand exponentially through aliases; stop well
 # past any real account (1,000 accounts x 20 people is far below this).
 MAX_NODES = 200_000
@@ -32,6 +31,7 @@ MAX_NODES = 200_000
 Key = tuple[str | int, ...]
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _TYPE_NAMES = {
     "tag:yaml.org,2002:bool": "a boolean",
     "tag:yaml.org,2002:int": "an integer",
@@ -57,7 +57,8 @@ class Implicit:
 
 @dataclass
 class Document:
-    """One parsed file: its data, where each value sits, and its problems."""
+    """One parsed file: its data and where each value sits. Its problems are
+    returned beside it by :func:`load_file`, never kept on it."""
 
     path: str
     data: Any = None
@@ -66,10 +67,8 @@ class Document:
     implicit: dict[Key, Implicit] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
-    problems: list[Problem] = field(default_factory=list)
-
-    def problem(self, pos: Pos, code: codes.Code, message: str, level: Level | None = None) -> None:
-        self.problems.append(Problem(self.path, pos.line, pos.col, level or code.level, code.code, message))
+    # Values the loader already reported; validation says nothing more of them.
+    reported: set[Key] = field(default_factory=set)
 
     def where(self, key: Key, *, at_key: bool = False) -> Pos:
         """The position of a value (or of its key), else of its nearest ancestor."""
@@ -81,16 +80,13 @@ class Document:
                 return self.values[key[:n]]
         return Pos(1, 1)
 
-    @property
-    def ok(self) -> bool:
-        return not any(p.level is Level.ERROR for p in self.problems)
-
 
 class _Builder:
     """Turns a composed node tree into plain values plus position tables."""
 
-    def __init__(self, doc: Document, line_offset: int, col_offset: int) -> None:
+    def __init__(self, doc: Document, out: Collector, line_offset: int, col_offset: int) -> None:
         self.doc = doc
+        self.out = out
         self.line_offset = line_offset
         self.col_offset = col_offset
         self.constructor = yaml.SafeLoader("")
@@ -107,7 +103,7 @@ class _Builder:
             if not self.stopped:
                 self.stopped = True
                 what = "a recursive alias" if id(node) in active else f"over {MAX_NODES:,} values"
-                self.doc.problem(
+                self.out.add(
                     self.pos(node.start_mark),
                     codes.TOO_LARGE,
                     f"document has {what}; stopped reading here",
@@ -129,7 +125,7 @@ class _Builder:
             name = self.key_text(key_node)
             where = self.pos(key_node.start_mark)
             if name in first_seen:
-                self.doc.problem(
+                self.out.add(
                     where,
                     codes.DUPLICATE_KEY,
                     f"duplicate key '{name}' (first at line {first_seen[name].line}); "
@@ -143,22 +139,34 @@ class _Builder:
 
     def key_text(self, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode):
-            self.doc.problem(
+            self.out.add(
                 self.pos(node.start_mark),
                 codes.WRONG_TYPE,
                 "a key must be plain text, not a list or mapping",
             )
             return f"<complex key at line {self.pos(node.start_mark).line}>"
         if node.tag != _STR_TAG and not node.style and node.tag in _TYPE_NAMES:
-            self.doc.problem(
+            self.out.add(
                 self.pos(node.start_mark),
                 codes.IMPLICIT_TYPE,
-                f"key {node.value!r} is read by YAML as {_TYPE_NAMES[node.tag]}; quote it: '{node.value}'",
+                f"key {self.out.limits.quote(node.value)} is read by YAML as {_TYPE_NAMES[node.tag]}; "
+                "quote it",
             )
         return str(node.value)
 
     def scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
         if node.tag == _STR_TAG:
+            return node.value
+        if node.tag in _NUMBER_TAGS and ":" in node.value:
+            # YAML 1.1 reads 12:30 as 750 (base 60), silently: no one means that.
+            self.out.add(
+                self.pos(node.start_mark),
+                codes.IMPLICIT_TYPE,
+                f"{self.out.limits.quote(node.value)} is read by YAML as an integer in base 60 "
+                f"({self.constructor.construct_object(node)}), not as written; write a decimal "
+                "number such as 12.5, or quote it if it is text",
+            )
+            self.doc.reported.add(key)
             return node.value
         if not node.style and node.tag in _TYPE_NAMES:
             self.doc.implicit[key] = Implicit(node.value, _TYPE_NAMES[node.tag])
@@ -175,7 +183,7 @@ def _position_of(text: str, index: int) -> Pos:
     return Pos(line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
-def _yaml_error(doc: Document, exc: yaml.YAMLError, source: str, line_offset: int) -> None:
+def _yaml_error(out: Collector, exc: yaml.YAMLError, source: str, line_offset: int) -> None:
     mark = getattr(exc, "problem_mark", None)
     if isinstance(exc, yaml.reader.ReaderError):
         index = exc.position
@@ -183,7 +191,7 @@ def _yaml_error(doc: Document, exc: yaml.YAMLError, source: str, line_offset: in
             # libyaml counts this position in UTF-8 bytes, not characters.
             index = len(source.encode("utf-8")[:index].decode("utf-8", errors="ignore"))
         pos = _position_of(source, index)
-        doc.problem(
+        out.add(
             Pos(pos.line + line_offset, pos.col),
             codes.YAML_SYNTAX,
             f"character U+{exc.character:04X} is not allowed in YAML",
@@ -192,23 +200,23 @@ def _yaml_error(doc: Document, exc: yaml.YAMLError, source: str, line_offset: in
     pos = Pos(mark.line + 1 + line_offset, mark.column + 1) if mark is not None else Pos(1 + line_offset, 1)
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
     message = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
-    doc.problem(pos, codes.YAML_SYNTAX, message)
+    out.add(pos, codes.YAML_SYNTAX, message)
 
 
-def parse_yaml(doc: Document, source: str, line_offset: int = 0, col_offset: int = 0) -> None:
+def parse_yaml(doc: Document, out: Collector, source: str, line_offset: int = 0, col_offset: int = 0) -> None:
     """Compose ``source`` and fill ``doc.data`` and its position tables."""
     try:
         node = yaml.compose(source, Loader=Loader)
     except yaml.YAMLError as exc:
-        _yaml_error(doc, exc, source, line_offset)
+        _yaml_error(out, exc, source, line_offset)
         return
     if node is None:
-        doc.problem(Pos(1 + line_offset, 1), codes.NOT_A_MAPPING, "the document is empty")
+        out.add(Pos(1 + line_offset, 1), codes.NOT_A_MAPPING, "the document is empty")
         return
-    builder = _Builder(doc, line_offset, col_offset)
+    builder = _Builder(doc, out, line_offset, col_offset)
     data = builder.build(node, (), frozenset())
     if not isinstance(data, dict):
-        doc.problem(
+        out.add(
             builder.pos(node.start_mark),
             codes.NOT_A_MAPPING,
             "expected a mapping of fields at the top level",
@@ -217,34 +225,68 @@ def parse_yaml(doc: Document, source: str, line_offset: int = 0, col_offset: int
     doc.data = data
 
 
-def read_text(doc: Document, path: Path) -> str | None:
+def _unreadable(path: Path, root: Path | None) -> str | None:
+    """Why a path must not be read, if it must not: only regular files are
+    read (a FIFO would hang, /dev/zero never end), and a symbolic link only
+    when it stays inside the project (else a pull request could publish any
+    file of the machine that builds the site)."""
     try:
-        raw = path.read_bytes()
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            target = path.resolve(strict=True)
+            if root is not None and not target.is_relative_to(root.resolve()):
+                return f"it is a symbolic link to {target}, outside the project; links must stay inside"
+            info = target.stat()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        return f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
+    if stat.S_ISDIR(info.st_mode):
+        return "cannot read file: it is a folder"
+    if not stat.S_ISREG(info.st_mode):
+        return "cannot read file: it is not a regular file (a device, a pipe or a socket)"
+    return None
+
+
+def read_text(out: Collector, path: Path, root: Path | None = None, limits: Limits = DEFAULT) -> str | None:
+    refused = _unreadable(path, root)
+    if refused:
+        out.add(Pos(1, 1), codes.READ_ERROR, refused)
+        return None
+    try:
+        with path.open("rb") as file:
+            raw = file.read(limits.file_bytes + 1)  # never more, whatever the file claims
     except OSError as exc:
-        doc.problem(Pos(1, 1), codes.READ_ERROR, f"cannot read file: {exc.strerror or exc}")
+        out.add(Pos(1, 1), codes.READ_ERROR, f"cannot read file: {exc.strerror or exc}")
+        return None
+    if len(raw) > limits.file_bytes:
+        out.add(
+            Pos(1, 1),
+            codes.TOO_LARGE,
+            f"the file is larger than {limits.file_bytes:,} bytes, the limit (limits.file_bytes "
+            "in kamgen.yml); nothing of it was read",
+        )
         return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode("utf-8", errors="replace")
         pos = _position_of(good, len(good))
-        doc.problem(pos, codes.ENCODING, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded")
+        out.add(pos, codes.ENCODING, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded")
         return None
 
 
 _FM = default_handlers.YAMLHandler()
 
 
-def parse_markdown(doc: Document, text: str) -> None:
+def parse_markdown(doc: Document, out: Collector, text: str) -> None:
     """Parse YAML front matter at its true position, and keep the body."""
     if not _FM.detect(text):
-        doc.problem(Pos(1, 1), codes.FRONT_MATTER, "no YAML front matter: start the file with a '---' line")
+        out.add(Pos(1, 1), codes.FRONT_MATTER, "no YAML front matter: start the file with a '---' line")
         return
     opening = _FM.FM_BOUNDARY.search(text)
     try:
         fm, body = _FM.split(text)
     except ValueError:
-        doc.problem(Pos(1, 1), codes.FRONT_MATTER, "front matter is not closed by a second '---' line")
+        out.add(Pos(1, 1), codes.FRONT_MATTER, "front matter is not closed by a second '---' line")
         return
     assert opening is not None  # detect() matched
     start = opening.end()
@@ -253,23 +295,28 @@ def parse_markdown(doc: Document, text: str) -> None:
     start = text.index(fm, start) if fm else start
     line_offset = text.count("\n", 0, start)
     col_offset = start - (text.rfind("\n", 0, start) + 1)
-    parse_yaml(doc, fm, line_offset, col_offset)
+    parse_yaml(doc, out, fm, line_offset, col_offset)
     # The body starts on the line after the closing '---'.
     body = body[2:] if body.startswith("\r\n") else body[1:] if body.startswith("\n") else body
     doc.body = body
     doc.body_line = text.count("\n", 0, len(text) - len(body)) + 1
 
 
-def load_file(path: Path, display: str) -> Document:
-    doc = Document(display)
-    text = read_text(doc, path)
+def load_file(
+    path: Path, display: str, *, root: Path | None = None, limits: Limits = DEFAULT
+) -> tuple[Document, list[Problem]]:
+    """The parsed file, and the problems found reading and parsing it.
+
+    ``root`` is the project folder, which symbolic links must not leave."""
+    doc, out = Document(display), Collector(display, limits)
+    text = read_text(out, path, root, limits)
     if text is None:
-        return doc
+        return doc, out.problems
     if path.suffix == ".md":
-        parse_markdown(doc, text)
+        parse_markdown(doc, out, text)
     else:
-        parse_yaml(doc, text)
-    return doc
+        parse_yaml(doc, out, text)
+    return doc, out.problems
 
 
 def account_id(path: Path) -> str:
@@ -285,7 +332,3 @@ def discover(accounts_dir: Path) -> Iterator[Path]:
             continue
         if path.suffix in ACCOUNT_SUFFIXES:
             yield path
-
-
-def is_valid_id(value: str) -> bool:
-    return bool(_ID_RE.match(value))

@@ -1,7 +1,7 @@
 """A thin MkDocs plugin for live preview: re-render before every build.
 
 ``kamgen serve`` runs ``mkdocs serve`` with this plugin. Before each build
-the plugin runs kamgen's core (validate, render), syncs the generated pages
+the plugin asks :func:`kamgen.app.preview` for the pages, syncs the generated pages
 into the docs folder and sets the navigation; MkDocs then rebuilds and the
 browser reloads. Problems are logged; on errors the last valid pages stay.
 """
@@ -11,15 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 
-from kamgen.pipeline import Project, load
+from kamgen import app
+from kamgen.guard import guarded
 from kamgen.problems import Level
-from kamgen.render import render_project
+from kamgen.project import Project
 from kamgen.schema import Visibility
 from kamgen.site import as_markup, nav_config, write_docs
 
@@ -47,20 +50,24 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         config.watch.extend(str(p) for p in watched if p.exists() and str(p) not in config.watch)
         return config
 
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        # Answer only requests for this machine's preview (DNS rebinding), and
+        # a bad path with 400 rather than a server error.
+        served = server.get_app()
+        assert served is not None  # LiveReloadServer sets its app when it is made
+        server.set_app(guarded(served, int(config.dev_addr.port)))
+        return server
+
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        result = load(self.project)
-        for problem in result.problems:
+        problems, site = app.preview(
+            self.project, today=dt.date.today(), visibility=Visibility(self.config.visibility)
+        )
+        for problem in problems:
             (log.error if problem.level is Level.ERROR else log.warning)(str(problem))
-        if result.portfolio is None:
+        if site is None:
             # MkDocs' server stops answering after a failed build; keep
             # serving the last valid pages instead, with the problems above.
             log.error("kamgen: fix the errors above; the preview shows the last valid version")
             return
-        site = render_project(
-            self.project,
-            result.portfolio,
-            today=dt.date.today(),
-            visibility=Visibility(self.config.visibility),
-        )
         write_docs(self.project, site.pages)
         config.nav = nav_config(site.nav)

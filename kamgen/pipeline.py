@@ -1,84 +1,28 @@
-"""discover -> parse -> validate -> model: the shared front of every command.
+"""discover -> parse -> validate -> check -> model: the front of every use case.
 
-The CLI and the MkDocs adapter both call :func:`load`; neither validates on
-its own.
+:func:`load` runs the stages for the settings and each account file, collects
+the problems each stage returns, and hands back a :class:`Portfolio` when
+there is no error. It words nothing and knows no output: the use cases in
+:mod:`kamgen.app` decide what to do with the result.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamgen import checks, codes
-from kamgen.labels import Labels
-from kamgen.loader import Document, Pos, account_id, discover, is_valid_id, load_file
+from kamgen import checks, codes, rules
+from kamgen.ids import is_valid_id
+from kamgen.limits import Limits
+from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file
 from kamgen.model import AccountRecord, Portfolio, all_checklists
-from kamgen.problems import Level, Problem, sort_problems
-from kamgen.schema import Account, FindingLevel, Language, Settings
+from kamgen.problems import Level, Problem, capped, has_errors, sort_problems
+from kamgen.project import SETTINGS_FILE, Project
+from kamgen.schema import Account, Settings
 from kamgen.validate import to_model
 
-SETTINGS_FILE = "kamgen.yml"
-ACCOUNTS_DIR = "accounts"
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a kamgen project's files are."""
-
-    root: Path
-
-    @property
-    def settings_file(self) -> Path:
-        return self.root / SETTINGS_FILE
-
-    @property
-    def accounts_dir(self) -> Path:
-        return self.root / ACCOUNTS_DIR
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def docs_dir(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def mkdocs_file(self) -> Path:
-        return self.root / "mkdocs.yml"
-
-    @property
-    def work_dir(self) -> Path:
-        """Generated files; git-ignored, never committed."""
-        return self.root / ".kamgen"
-
-    def method_pages(self, language: Language) -> list[str]:
-        """Hand-written method pages for a site language, relative to docs/.
-
-        English pages live in docs/method/, others in docs/<language>/method/.
-        """
-        base = self.docs_dir / (language.value if language is not Language.EN else "") / "method"
-        if not base.is_dir():
-            return []
-        pages = sorted(base.glob("*.md"), key=lambda p: (p.name != "index.md", p.name))
-        return [p.relative_to(self.docs_dir).as_posix() for p in pages]
-
-    def display(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    @classmethod
-    def find(cls, start: Path) -> Project:
-        """The nearest directory at or above ``start`` with a settings file."""
-        start = start.resolve()
-        for candidate in (start, *start.parents):
-            if (candidate / SETTINGS_FILE).is_file():
-                return cls(candidate)
-        return cls(start)
+__all__ = ["Project", "Result", "load"]
 
 
 @dataclass
@@ -88,26 +32,22 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return not any(p.level is Level.ERROR for p in self.problems)
+        return not has_errors(self.problems)
 
 
-def load_settings(project: Project) -> tuple[Settings | None, Document]:
+def load_settings(project: Project) -> tuple[Settings | None, list[Problem]]:
     path = project.settings_file
-    doc = Document(project.display(path))
+    shown = project.display(path)
     if not path.is_file():
-        doc.problem(
-            Pos(1, 1),
-            codes.NO_SETTINGS,
-            f"no {SETTINGS_FILE} in {project.root}; create one (see README)",
-        )
-        return None, doc
-    doc = load_file(path, doc.path)
-    settings = to_model(doc, Settings)
+        missing = f"no {SETTINGS_FILE} in {project.root}; create one (see README)"
+        return None, [Problem(shown, 1, 1, Level.ERROR, codes.NO_SETTINGS.code, missing)]
+    doc, problems = load_file(path, shown, root=project.root)
+    settings, invalid = to_model(doc, Settings)
+    problems += invalid
     if settings is not None:
-        ctx = checks.Context(doc, settings)
-        for run in checks.SETTINGS_CHECKS:
-            run(ctx)
-    return settings, doc
+        ctx = checks.Context(doc, settings, finding_codes=rules.FINDING_CODES)
+        problems += checks.problems(checks.SETTINGS_CHECKS, ctx)
+    return settings, capped(problems)
 
 
 def _account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
@@ -121,33 +61,41 @@ def _account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]
 
 def load_account(
     project: Project, path: Path, settings: Settings | None
-) -> tuple[AccountRecord | None, Document]:
-    doc = load_file(path, project.display(path))
-    if not is_valid_id(account_id(path)) or path.suffix not in (".yaml", ".yml", ".md"):
-        doc.problem(
-            Pos(1, 1),
-            codes.FILE_NAME,
-            f"'{path.name}' is not a valid account file name; use a lowercase slug such as acme-corp.yaml",
+) -> tuple[AccountRecord | None, list[Problem]]:
+    """One account file through every stage; a record only when it has no error."""
+    limits = limits_of(settings)
+    doc, problems = load_file(path, project.display(path), root=project.root, limits=limits)
+    if not is_valid_id(account_id(path)) or path.suffix not in ACCOUNT_SUFFIXES:
+        bad_name = (
+            f"'{path.name}' is not a valid account file name; use a lowercase slug such as acme-corp.yaml"
         )
-    account = to_model(doc, Account, salvage=True)
+        problems.append(Problem(doc.path, 1, 1, Level.ERROR, codes.FILE_NAME.code, bad_name))
+    account, invalid = to_model(doc, Account, salvage=True, limits=limits)
+    problems += invalid
     if account is None or settings is None:
-        return None, doc
-    ctx = checks.Context(
-        doc, settings, account, {c.id: {i.id for i in c.items} for c in all_checklists(settings)}
-    )
-    for run in checks.ACCOUNT_CHECKS:
-        run(ctx)
-    if not doc.ok:
-        return None, doc
+        return None, capped(problems, limits)
+    problems += _checked(doc, settings, account)
+    if has_errors(problems):
+        return None, capped(problems, limits)
     positions = {key: (pos.line, pos.col) for key, pos in doc.values.items()}
-    record = AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line, positions)
-    return record, doc
+    return AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line, positions), problems
+
+
+def limits_of(settings: Settings | None) -> Limits:
+    if settings is None:
+        return Limits()
+    return Limits(**settings.limits.model_dump())
+
+
+def _checked(doc: Document, settings: Settings, account: Account) -> list[Problem]:
+    lists = {c.id: {i.id for i in c.items} for c in all_checklists(settings)}
+    ctx = checks.Context(doc, settings, account, lists)
+    return checks.problems(checks.ACCOUNT_CHECKS, ctx)
 
 
 def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
     """Load and check the settings and the accounts; collect every problem."""
-    settings, settings_doc = load_settings(project)
-    problems = list(settings_doc.problems)
+    settings, problems = load_settings(project)
     records: list[AccountRecord] = []
     first_file: dict[str, str] = {}
     files = _account_files(project, paths)
@@ -163,13 +111,13 @@ def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
             )
         )
     for path in files:
-        record, doc = load_account(project, path, settings)
-        problems.extend(doc.problems)
-        aid = account_id(path)
+        record, found = load_account(project, path, settings)
+        problems.extend(found)
+        aid, shown = account_id(path), project.display(path)
         if aid in first_file:
             problems.append(
                 Problem(
-                    doc.path,
+                    shown,
                     1,
                     1,
                     Level.ERROR,
@@ -178,48 +126,10 @@ def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
                 )
             )
             continue
-        first_file[aid] = doc.path
+        first_file[aid] = shown
         if record is not None:
             records.append(record)
     result = Result(sort_problems(problems))
     if settings is not None and result.ok:
         result.portfolio = Portfolio(settings, tuple(records), tuple(all_checklists(settings)))
     return result
-
-
-def validate(
-    project: Project, paths: Sequence[Path] | None = None, *, health_on: dt.date | None = None
-) -> Result:
-    """Everything `kamgen validate` reports: problems in the files and, with
-    ``health_on``, the health findings as of that day."""
-    result = load(project, paths)
-    if health_on is not None and result.portfolio is not None:
-        result.problems = sort_problems(result.problems + health_problems(result.portfolio, health_on))
-    return result
-
-
-# Problems are read in CI logs and pull-request annotations: in English.
-EN = Labels(Language.EN)
-_LEVELS = {
-    FindingLevel.ERROR: Level.ERROR,
-    FindingLevel.WARNING: Level.WARNING,
-    FindingLevel.INFO: Level.INFO,
-}
-
-
-def health_problems(portfolio: Portfolio, today: dt.date) -> list[Problem]:
-    """Health findings as problems, at the line they concern, at the level the
-    settings give each code (warning by default; `off` leaves it out)."""
-    from kamgen.analytics import assess
-
-    levels = portfolio.settings.health.levels
-    problems = []
-    for record in portfolio.accounts:
-        for finding in assess(record, portfolio.settings, today).findings:
-            level = levels.get(finding.code, FindingLevel.WARNING)
-            if level is FindingLevel.OFF:
-                continue
-            line, col = record.where(finding.path)
-            message = f"{EN.finding(finding)}; next step: {EN.next_step(finding)}"
-            problems.append(Problem(record.path, line, col, _LEVELS[level], finding.code, message))
-    return sort_problems(problems)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Protocol
+
+from kamgen.limits import DEFAULT, Limits
 
 
 class Level(StrEnum):
@@ -19,6 +22,9 @@ class Level(StrEnum):
 
 
 _LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+# The code of the line that counts unlisted problems; defined (with its
+# documentation) in kamgen.codes, which builds on this module.
+TOO_MANY = "K015"
 
 # Messages quote what the user wrote (keys, file names). A line break or other
 # control character there would split a problem over two lines, or forge one.
@@ -42,6 +48,60 @@ class Problem:
     def __str__(self) -> str:
         path, message = self.path.translate(_ESCAPES), self.message.translate(_ESCAPES)
         return f"{path}:{self.line}:{self.col}: {self.level} {self.code} {message}"
+
+
+class _Where(Protocol):
+    @property
+    def line(self) -> int: ...
+    @property
+    def col(self) -> int: ...
+
+
+class _Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def level(self) -> Level: ...
+
+
+@dataclass
+class Collector:
+    """The problems one stage finds in one file; the stage returns ``problems``."""
+
+    path: str
+    limits: Limits = DEFAULT
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        """True once the file has as many problems as will be listed: work
+        that only improves a message (suggestions) can be skipped."""
+        return len(self.problems) >= self.limits.problems_per_file
+
+    def add(self, where: _Where, code: _Coded, message: str, level: Level | None = None) -> None:
+        level = level or code.level
+        self.problems.append(Problem(self.path, where.line, where.col, level, code.code, message))
+
+
+def capped(problems: list[Problem], limits: Limits = DEFAULT) -> list[Problem]:
+    """A file's problems, the first ``problems_per_file`` of them in order and
+    one line that counts the rest at the level of the worst of them."""
+    ordered = sort_problems(problems)
+    if len(ordered) <= limits.problems_per_file:
+        return ordered
+    kept, rest = ordered[: limits.problems_per_file], ordered[limits.problems_per_file :]
+    worst = min((p.level for p in rest), key=_LEVEL_ORDER.__getitem__)
+    first_unlisted = rest[0]
+    more = (
+        f"and {len(rest):,} more problem(s) in this file, not listed "
+        f"(limits.problems_per_file: {limits.problems_per_file})"
+    )
+    where = first_unlisted
+    return [*kept, Problem(where.path, where.line, where.col, worst, TOO_MANY, more)]
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.level is Level.ERROR for p in problems)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

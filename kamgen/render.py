@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import traceback
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,13 +24,12 @@ import markupsafe
 from markupsafe import Markup
 
 from kamgen import analytics, charts, escape
-from kamgen.codes import CODES
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
-from kamgen.pipeline import Project
 from kamgen.relmap import render_map
-from kamgen.schema import Settings, Visibility
+from kamgen.rules import RULES
+from kamgen.schema import Visibility
 from kamgen.timeline import render_timeline
 
 
@@ -68,6 +68,25 @@ class Site:
 
 # kamgen's stylesheet is a template too, so a user can override it.
 STYLESHEET = "assets/kamgen.css"
+
+
+class TemplateFailed(Exception):
+    """A template (usually a user's override) failed; where, and why."""
+
+    def __init__(self, template: str, line: int, message: str) -> None:
+        super().__init__(f"{template}:{line}: {message}")
+        self.template, self.line, self.message = template, line, message
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line an error came from: Jinja puts template
+    lines into the traceback, and syntax errors carry their own."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return (exc.filename or exc.name or "?"), exc.lineno
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return frame.filename, frame.lineno or 1
+    return None
 
 
 def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
@@ -150,7 +169,13 @@ class Renderer:
         }
 
     def page(self, path: str, template: str, title: str, **values: Any) -> Page:
-        body = self.env.get_template(template).render(**self.common(), **values)
+        try:
+            body = self.env.get_template(template).render(**self.common(), **values)
+        except Exception as exc:
+            where = _template_frame(exc)
+            if where is None:
+                raise
+            raise TemplateFailed(*where, f"{type(exc).__name__}: {exc}") from exc
         return Page(path, with_title(title, body))
 
     def account(self, record: AccountRecord) -> Page:
@@ -200,11 +225,7 @@ class Renderer:
         pages.append(self.page("owners/index.md", "owners.md.j2", label("owners_page"), owners=owners))
         pages += [self.page(f"owners/{g.key}.md", "owner.md.j2", g.label, group=g) for g in owners]
         pages += self.analysis_pages()
-        pages.append(
-            self.page(
-                "codes.md", "codes.md.j2", label("codes"), codes=sorted(CODES.values(), key=lambda c: c.code)
-            )
-        )
+        pages.append(self.page("codes.md", "codes.md.j2", label("codes"), codes=list(RULES.values())))
         tags = analytics.by_tag(p)
         pages.append(self.page("tags/index.md", "tags.md.j2", label("tags_page"), tags=tags))
         pages += [
@@ -301,25 +322,3 @@ def search_terms(portfolio: Portfolio) -> list[str]:
         for s in rec.data.stakeholders:
             names.update([s.name, *s.aliases])
     return sorted(n.strip() for n in names if _CJK.search(n) and " " not in n.strip())
-
-
-def edit_base(settings: Settings) -> str | None:
-    """Where 'edit this account' links point: repo_url + edit_uri + file path."""
-    if not (settings.site.repo_url and settings.site.edit_uri):
-        return None
-    return f"{settings.site.repo_url.rstrip('/')}/{settings.site.edit_uri.strip('/')}"
-
-
-def render_project(
-    project: Project, portfolio: Portfolio, *, today: dt.date, visibility: Visibility = Visibility.INTERNAL
-) -> Site:
-    """The site of a loaded project: what the CLI and the MkDocs plugin both call."""
-    settings = portfolio.settings
-    return render_site(
-        portfolio,
-        project.templates_dir,
-        today=today,
-        edit_base=edit_base(settings),
-        visibility=visibility,
-        method_pages=project.method_pages(settings.language),
-    )

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from kamgen import analytics
 from kamgen.labels import Labels
 from kamgen.model import Portfolio
+from kamgen.rule import Param
 from kamgen.schema import Language, Visibility
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 # The report's own words are English; account text stays as written.
 EN = Labels(Language.EN)
 
@@ -27,6 +29,12 @@ def _round(value: float | None) -> float | None:
 
 def _value(value: float | str | None) -> float | str | None:
     return _round(value) if isinstance(value, float) else value
+
+
+def _params(params: Mapping[str, Param]) -> dict[str, Any]:
+    """A finding's parameters as they are: numbers stay numbers, an unknown
+    value is null, a date is YYYY-MM-DD (as every date in the report)."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else _value(v) for k, v in params.items()}
 
 
 def build(
@@ -57,7 +65,7 @@ def build(
                             "name": f.name,
                             "severity": f.severity.value,
                             "message": EN.finding(f),
-                            "params": f.params,
+                            "params": _params(f.params),
                             "stakeholders": list(f.stakeholders),
                             "next_step": EN.next_step(f),
                             "line": rec.where(f.path)[0],

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AllowInfNan,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,14 +25,18 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from kamgen.loader import ID_PATTERN
+from kamgen.ids import ID_PATTERN
 
 # Strict scalars: YAML already typed the value; a string "12" where a number
 # is meant is a mistake to report, not to coerce.
 # A cap keeps one pasted document from bloating every page it appears on.
-Text = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=5000)]
+# Control characters (C0 but tab and line breaks, DEL, C1) have no place in
+# text and break front matter and pages; YAML lets them in through escapes.
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+Text = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=5000, pattern=TEXT_PATTERN)]
 Int = Annotated[int, Strict()]
-Number = Annotated[float, Strict()]
+# .nan and .inf are numbers to YAML but amounts, hours and margins to us.
+Number = Annotated[float, Strict(), AllowInfNan(False)]
 Bool = Annotated[bool, Strict()]
 Id = Annotated[str, Strict(), StringConstraints(pattern=ID_PATTERN, max_length=64)]
 Date = dt.date
@@ -545,6 +550,17 @@ class Site(Model):
     """Path from repo_url to the repository root's files, e.g. edit/main/."""
 
 
+class Limits(Model):
+    """Caps that keep one hostile or broken file from exhausting CI."""
+
+    file_bytes: Annotated[Int, Field(ge=1024)] = 1_048_576
+    """Largest account file read, in bytes (1 MiB)."""
+    problems_per_file: Annotated[Int, Field(ge=1)] = 200
+    """Problems listed for one file; one more line counts the rest."""
+    quote_chars: Annotated[Int, Field(ge=10)] = 80
+    """Characters of a value quoted in a problem message."""
+
+
 Currency = Annotated[str, Strict(), StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
@@ -565,6 +581,7 @@ class Settings(Model):
     checklists: list[Checklist] = []
     """Custom checklists, beside the built-in ones."""
     health: HealthSettings = HealthSettings()
+    limits: Limits = Limits()
 
 
 def json_schema(model: type[BaseModel], name: str) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,8 @@ from typing import Any
 import markupsafe
 import yaml
 
-from kamgen.pipeline import Project
+from kamgen import outdir
+from kamgen.project import Project
 from kamgen.render import STYLESHEET, NavItem, Page, Site
 from kamgen.schema import Language, Settings
 
@@ -195,22 +195,23 @@ def as_markup(cfg: Any) -> None:
 
 
 def build_site(project: Project, settings: Settings, site: Site, site_dir: Path) -> None:
-    """Build into a staging folder, then swap it in: a failed build keeps the old site."""
-    write_docs(project, site.pages)
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    try:
-        words = write_search_dictionary(project, site.search_terms)
-        run_mkdocs(
-            write_config(project, config(project, settings, staging, site.nav, site.stylesheets, words))
-        )
-        if site_dir.exists():
-            shutil.rmtree(site_dir)
-        staging.rename(site_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    """Build into a staging folder, then swap it in: a failed build keeps the old site.
+
+    ``site_dir`` must have passed :func:`kamgen.outdir.check_site_dir`.
+    """
+    site_dir = outdir.check_site_dir(site_dir, project.root)
+    with outdir.build_lock(project.work_dir):
+        outdir.clean_leftovers(site_dir)
+        write_docs(project, site.pages)
+        staging = outdir.staging_dir(site_dir)
+        try:
+            words = write_search_dictionary(project, site.search_terms)
+            cfg = config(project, settings, staging, site.nav, site.stylesheets, words)
+            run_mkdocs(write_config(project, cfg))
+            outdir.swap_in(staging, site_dir)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)
 
 
 def serve(project: Project, settings: Settings, dev_addr: str) -> None:

@@ -15,8 +15,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from kamgen import codes
-from kamgen.loader import ID_PATTERN, Document, Key
-from kamgen.schema import HTTP_URL_PATTERN, URL_PATH_PATTERN
+from kamgen.ids import ID_PATTERN
+from kamgen.limits import DEFAULT, Limits
+from kamgen.loader import Document, Key
+from kamgen.problems import Collector, Problem
+from kamgen.schema import HTTP_URL_PATTERN, TEXT_PATTERN, URL_PATH_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -74,11 +77,16 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _name(path: Key) -> str:
+def _name(path: Key, limits: Limits = DEFAULT) -> str:
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        key = _cut(str(part), limits)
+        text += f"[{part}]" if isinstance(part, int) else (f".{key}" if text else key)
     return text or "the top level"
+
+
+def _cut(text: str, limits: Limits) -> str:
+    return text if len(text) <= limits.quote_chars else f"{text[: limits.quote_chars]}…"
 
 
 # What a value that fails a pattern should look like, in words.
@@ -89,10 +97,12 @@ PATTERN_HINTS = {
         "are not allowed (percent-encode them)"
     ),
     URL_PATH_PATTERN: "a URL path such as edit/main/; quotes, spaces and angle brackets are not allowed",
+    TEXT_PATTERN: "plain text: it holds a control character (U+0000-U+001F other than tab and "
+    "line breaks, or U+007F-U+009F), usually from a \\x or \\u escape; remove it",
 }
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any, limits: Limits = DEFAULT) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -103,7 +113,7 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {limits.quote(value)}"
 
 
 _TYPE_WORDS = {
@@ -119,28 +129,31 @@ _TYPE_WORDS = {
 }
 
 
-def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any) -> None:
+def _problem(out: Collector, doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any) -> None:
     kind = err["type"]
     path = _data_path(data, err["loc"])
-    name = _name(path)
+    name = _name(path, out.limits)
     value = err.get("input")
+    quoted = out.limits.quote(value)
     if kind == "extra_forbidden":
-        field = str(path[-1])
-        allowed = _fields(model, path[:-1])
-        guess = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
+        field = _cut(str(path[-1]), out.limits)
+        # Past the problem cap the message is not shown: skip the search.
+        guess = (
+            [] if out.full else difflib.get_close_matches(field, _fields(model, path[:-1]), n=1, cutoff=0.6)
+        )
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        where = f" in {_name(path[:-1])}" if path[:-1] else ""
-        doc.problem(
+        where = f" in {_name(path[:-1], out.limits)}" if path[:-1] else ""
+        out.add(
             doc.where(path, at_key=True),
             codes.UNKNOWN_FIELD,
             f"unknown field '{field}'{where}{hint}",
         )
         return
     if kind == "missing":
-        doc.problem(
+        out.add(
             doc.where(path[:-1]),
             codes.MISSING_FIELD,
-            f"missing required field '{path[-1]}' in {_name(path[:-1])}",
+            f"missing required field '{path[-1]}' in {_name(path[:-1], out.limits)}",
         )
         return
     implicit = doc.implicit.get(path)
@@ -151,59 +164,66 @@ def _problem(doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any
         "string_pattern_mismatch",
     ):
         if implicit.type_name.startswith("null"):
-            doc.problem(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
+            out.add(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
-        doc.problem(
+        out.add(
             doc.where(path),
             codes.IMPLICIT_TYPE,
-            f"{name}: {implicit.text!r} is read by YAML as {implicit.type_name}, not text; "
-            f"quote it: '{implicit.text}'",
+            f"{name}: {out.limits.quote(implicit.text)} is read by YAML as {implicit.type_name}, "
+            f"not text; quote it: {out.limits.quote(implicit.text)}",
         )
         return
     if kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
-        doc.problem(
+        out.add(
             doc.where(path),
             codes.ENUM_VALUE,
-            f"{name}: {value!r} is not allowed; use one of {expected}",
+            f"{name}: {quoted} is not allowed; use one of {expected}",
         )
         return
     if kind.startswith("date_") or kind.startswith("datetime_"):
-        doc.problem(
+        out.add(
             doc.where(path),
             codes.INVALID_DATE,
-            f"{name}: {value!r} is not a valid date (YYYY-MM-DD)",
+            f"{name}: {quoted} is not a valid date (YYYY-MM-DD)",
         )
         return
     if kind in _TYPE_WORDS:
         if value is None:
-            doc.problem(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
+            out.add(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
-        doc.problem(
+        out.add(
             doc.where(path),
             codes.WRONG_TYPE,
-            f"{name}: expected {_TYPE_WORDS[kind]}, found {_describe(value)}",
+            f"{name}: expected {_TYPE_WORDS[kind]}, found {_describe(value, out.limits)}",
         )
         return
     pattern = err.get("ctx", {}).get("pattern", "") if kind == "string_pattern_mismatch" else ""
     looks_like = PATTERN_HINTS.get(pattern)
     if looks_like:
-        doc.problem(doc.where(path), codes.INVALID_VALUE, f"{name}: {value!r} is not {looks_like}")
+        out.add(doc.where(path), codes.INVALID_VALUE, f"{name}: {quoted} is not {looks_like}")
         return
-    doc.problem(
+    out.add(
         doc.where(path),
         codes.INVALID_VALUE,
-        f"{name}: {_describe(value)} is invalid: {err['msg'][0].lower()}{err['msg'][1:]}",
+        f"{name}: {_describe(value, out.limits)} is invalid: {err['msg'][0].lower()}{err['msg'][1:]}",
     )
 
 
-def to_model(doc: Document, model: type[M], *, salvage: bool = False) -> M | None:
-    """Validate ``doc.data`` as ``model``; on failure add problems.
+def to_model(
+    doc: Document, model: type[M], *, salvage: bool = False, limits: Limits = DEFAULT
+) -> tuple[M | None, list[Problem]]:
+    """Validate ``doc.data`` as ``model``: the typed value, and the problems.
 
     With ``salvage``, a failed document is validated once more without the
     optional values that failed, so that later checks can still run on the
     rest; the problems already reported keep the document from building.
     """
+    out = Collector(doc.path, limits)
+    return _validate(doc, model, salvage, out), out.problems
+
+
+def _validate(doc: Document, model: type[M], salvage: bool, out: Collector) -> M | None:
     if doc.data is None:
         return None
     try:
@@ -216,7 +236,9 @@ def to_model(doc: Document, model: type[M], *, salvage: bool = False) -> M | Non
             if path in seen:
                 continue
             seen.add(path)
-            _problem(doc, model, err, doc.data)
+            if path in doc.reported:
+                continue
+            _problem(out, doc, model, err, doc.data)
         if not salvage:
             return None
         cut = {_removable(model, path) for path in seen}

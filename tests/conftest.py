@@ -20,12 +20,18 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import HealthCheck, settings
 
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
 from kamgen.problems import Problem
 from tests.browser import LAUNCH_ARGS, find_chromium, in_ci, unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # reported by the `chromium_path` fixture, under the CI policy
+    sync_playwright = None  # type: ignore[assignment]
+from kamgen.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-26"
@@ -149,25 +155,20 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return project
 
 
-# --- one headless Chromium for the run -------------------------------------------
+# --- one headless Chromium for every browser test (Debian's, never a download) ---
 # Without Chromium these fixtures skip, except in CI (CI=true), where they fail.
 
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
+    if sync_playwright is None:
         unavailable("the Python package `playwright` is not installed (pip install -e '.[test]')")
     return find_chromium()
 
 
 @pytest.fixture(scope="session")
 def playwright_driver(chromium_path: str) -> Iterator[Playwright]:
-    # One driver for the run: Playwright's sync API cannot start a second one
-    # while the first is running.
-    from playwright.sync_api import sync_playwright
-
+    assert sync_playwright is not None
     with sync_playwright() as pw:
         yield pw
 

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from kamgen.pipeline import Project
+from kamgen.project import Project
 from tests.browser import (
     OUTPUT_DIR,
     ROOT,

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
-from kamgen import checks, codes
-from kamgen.pipeline import Project, load
+from kamgen import checks
+from kamgen.pipeline import load
 from kamgen.problems import Problem
+from kamgen.project import Project
+from kamgen.rules import RULES
 from tests.conftest import MINIMAL, SETTINGS, positions
 
 PEOPLE = """\
@@ -169,6 +171,6 @@ def test_criterion_threshold_must_fit_metric(project: Project, criterion: str, c
 
 
 def test_every_check_is_documented() -> None:
-    for func in checks.ACCOUNT_CHECKS + checks.SETTINGS_CHECKS:
-        assert func.__doc__ and len(func.__doc__.split()) > 8, func.__name__
-    assert all(code.doc for code in codes.CODES.values())
+    for check in checks.ACCOUNT_CHECKS + checks.SETTINGS_CHECKS:
+        assert len(check.text.split()) > 8, check.code
+    assert all(r.doc for r in RULES.values())

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kamgen.analytics import RULES, Status, assess
+from kamgen.analytics import FINDINGS, Status, assess
 from kamgen.model import AccountRecord
 from kamgen.schema import Account, Settings
 
@@ -193,7 +193,7 @@ def test_healthy_account_has_no_findings_and_is_green() -> None:
 
 
 def test_every_rule_has_a_trigger_case() -> None:
-    assert sorted(TRIGGERS) == sorted(r.code for r in RULES)
+    assert sorted(TRIGGERS) == sorted(r.code for r in FINDINGS)
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -9,14 +10,40 @@ import yaml
 
 from kamgen import loader
 from kamgen.loader import Document, load_file, parse_yaml
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
+from kamgen.problems import Collector, Problem
+from kamgen.project import Project
 from tests.conftest import MINIMAL, positions
 
 
-def parse(text: str) -> Document:
-    doc = Document("t.yaml")
-    parse_yaml(doc, text)
-    return doc
+@dataclass
+class Parsed:
+    """A parsed document with the problems the loader returned beside it."""
+
+    doc: Document
+    problems: list[Problem]
+
+    @property
+    def values(self) -> dict[loader.Key, loader.Pos]:
+        return self.doc.values
+
+    @property
+    def keys(self) -> dict[loader.Key, loader.Pos]:
+        return self.doc.keys
+
+    @property
+    def data(self) -> object:
+        return self.doc.data
+
+
+def parse(text: str) -> Parsed:
+    doc, out = Document("t.yaml"), Collector("t.yaml")
+    parse_yaml(doc, out, text)
+    return Parsed(doc, out.problems)
+
+
+def read(path: Path, shown: str) -> Parsed:
+    return Parsed(*load_file(path, shown))
 
 
 def test_values_and_keys_have_one_based_positions() -> None:
@@ -95,7 +122,7 @@ def test_recursive_alias_is_stopped() -> None:
 def test_markdown_front_matter_positions_include_the_offset(tmp_path: Path) -> None:
     path = tmp_path / "acme.md"
     path.write_text("---\n\n\nname: Acme\nowner: li-wei\n---\n# Story\n\nBody text.\n", encoding="utf-8")
-    doc = load_file(path, "acme.md")
+    doc = read(path, "acme.md").doc
     assert doc.values[("name",)] == loader.Pos(4, 7)
     assert doc.values[("owner",)] == loader.Pos(5, 8)
     assert doc.body.startswith("# Story")
@@ -105,7 +132,7 @@ def test_markdown_front_matter_positions_include_the_offset(tmp_path: Path) -> N
 def test_markdown_crlf_and_bom(tmp_path: Path) -> None:
     path = tmp_path / "acme.md"
     path.write_bytes("\ufeff---\r\nname: Acme\r\nowner: [x\r\n---\r\nbody\r\n".encode())
-    doc = load_file(path, "acme.md")
+    doc = read(path, "acme.md")
     assert [p.code for p in doc.problems] == ["K003"]
     assert doc.problems[0].line == 4
 
@@ -113,19 +140,19 @@ def test_markdown_crlf_and_bom(tmp_path: Path) -> None:
 def test_markdown_without_front_matter(tmp_path: Path) -> None:
     path = tmp_path / "acme.md"
     path.write_text("# Just a story\n", encoding="utf-8")
-    assert positions(load_file(path, "acme.md").problems) == [(1, 1, "K004")]
+    assert positions(read(path, "acme.md").problems) == [(1, 1, "K004")]
 
 
 def test_non_utf8_file_reports_the_bad_byte(tmp_path: Path) -> None:
     path = tmp_path / "acme.yaml"
     path.write_bytes(b"name: Acme\nowner: caf\xe9\n")
-    assert positions(load_file(path, "acme.yaml").problems) == [(2, 11, "K002")]
+    assert positions(read(path, "acme.yaml").problems) == [(2, 11, "K002")]
 
 
 def test_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "acme.yaml"
     path.mkdir()
-    assert positions(load_file(path, "acme.yaml").problems) == [(1, 1, "K001")]
+    assert positions(read(path, "acme.yaml").problems) == [(1, 1, "K001")]
 
 
 def test_libyaml_and_pure_python_give_the_same_positions(monkeypatch: pytest.MonkeyPatch) -> None:

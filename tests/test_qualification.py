@@ -154,7 +154,8 @@ def test_annual_volumes_skip_incomplete_years() -> None:
 
 def test_sample_portfolio_has_a_mismatch() -> None:
     from kamgen.analytics import ranking
-    from kamgen.pipeline import Project, load
+    from kamgen.pipeline import load
+    from kamgen.project import Project
     from tests.conftest import ROOT
 
     portfolio = load(Project(ROOT)).portfolio

@@ -15,7 +15,8 @@ import re
 import pytest
 
 from kamgen.model import AccountRecord, Portfolio
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
+from kamgen.project import Project
 from kamgen.schema import Visibility
 
 PUBLIC, INTERNAL, RESTRICTED = Visibility.PUBLIC, Visibility.INTERNAL, Visibility.RESTRICTED

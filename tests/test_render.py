@@ -8,11 +8,11 @@ import re
 import pytest
 from markupsafe import Markup
 
-from kamgen import analytics
+from kamgen import analytics, app
 from kamgen.escape import md, md_block, xml
 from kamgen.narrative import render_narrative
-from kamgen.pipeline import Project, load
-from kamgen.render import render_project
+from kamgen.pipeline import load
+from kamgen.project import Project
 from tests.cli_helpers import assert_golden
 from tests.conftest import ROOT
 
@@ -29,14 +29,14 @@ def sample() -> tuple[Project, object]:
 
 def test_golden_account_markdown(sample: tuple[Project, object]) -> None:
     project, portfolio = sample
-    site = render_project(project, portfolio, today=TODAY)  # type: ignore[arg-type]
+    site = app.render(project, portfolio, today=TODAY)  # type: ignore[arg-type]
     pages = {p.path: p.content for p in site.pages}
     assert_golden("account-guangzhou-yaju-furniture.md", pages["accounts/guangzhou-yaju-furniture.md"])
 
 
 def test_every_page_is_listed_once(sample: tuple[Project, object]) -> None:
     project, portfolio = sample
-    site = render_project(project, portfolio, today=TODAY)  # type: ignore[arg-type]
+    site = app.render(project, portfolio, today=TODAY)  # type: ignore[arg-type]
     paths = [p.path for p in site.pages]
     assert len(paths) == len(set(paths))
     assert {"index.md", "accounts/index.md", "owners/index.md", "tags/index.md"} <= set(paths)

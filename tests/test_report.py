@@ -28,7 +28,7 @@ def test_json_report_golden(sample_report: str) -> None:
 
 def test_json_report_shape_is_stable(sample_report: str) -> None:
     data = json.loads(sample_report)
-    assert data["report_version"] == 1
+    assert data["report_version"] == 2
     assert set(data) == {
         "report_version", "today", "visibility", "currency", "accounts", "owners", "portfolio", "neglected", "senior_visits",
     }  # fmt: skip
@@ -48,6 +48,18 @@ def test_json_report_shape_is_stable(sample_report: str) -> None:
     statuses = {a["id"]: a["health"]["status"] for a in data["accounts"]}
     assert set(statuses.values()) == {"red", "amber", "green"}
     assert data["portfolio"]["mismatches"] == ["megamart-retail"]
+
+
+def test_finding_parameters_keep_their_types_in_json(sample_report: str) -> None:
+    assert '"None"' not in sample_report
+    params = [
+        f["params"]
+        for a in json.loads(sample_report)["accounts"]
+        for f in a["health"]["findings"]
+        if f["code"] == "H108"
+    ]
+    days = [p["days"] for p in params]
+    assert None in days and all(d is None or isinstance(d, int) for d in days)
 
 
 def test_report_respects_visibility(sample_report: str) -> None:

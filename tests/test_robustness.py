@@ -21,8 +21,10 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kamgen.pipeline import Project, Result, validate
+from kamgen.app import validate
+from kamgen.pipeline import Result
 from kamgen.problems import Level
+from kamgen.project import Project
 from tests.conftest import MINIMAL, ROOT, SETTINGS
 
 SAMPLES = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "accounts").glob("*.*"))}

@@ -133,7 +133,8 @@ def test_valid_minimal_account(check_account: Callable[..., list[Problem]]) -> N
 def test_leading_zero_text_is_kept_exactly(
     check_account: Callable[..., list[Problem]], project: object
 ) -> None:
-    from kamgen.pipeline import Project, load
+    from kamgen.pipeline import load
+    from kamgen.project import Project
 
     assert check_account(MINIMAL + "region: 08\n") == []
     assert isinstance(project, Project)

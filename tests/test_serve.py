@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kamgen.pipeline import Project
+from kamgen.project import Project
 
 pytestmark = pytest.mark.site
 

@@ -16,7 +16,8 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
-from kamgen.pipeline import Project, load
+from kamgen.pipeline import load
+from kamgen.project import Project
 from tests.browser import serve
 from tests.conftest import kamgen_build
 

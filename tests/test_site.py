@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kamgen.pipeline import Project
+from kamgen.project import Project
 from tests import synth
 from tests.conftest import ROOT, copy_project, copy_sample
 from tests.conftest import kamgen_build as build

@@ -16,7 +16,7 @@ from kamgen.analytics.effort import (
     owner_loads,
     portfolio_effort,
 )
-from kamgen.analytics.health import RULES, Finding, Health, Severity, Status, assess, overview, status_counts
+from kamgen.analytics.health import FINDINGS, Health, Status, assess, overview, status_counts
 from kamgen.analytics.pages import (
     ActionDue,
     ChecklistRow,
@@ -39,9 +39,10 @@ from kamgen.analytics.pages import (
     tier_counts,
 )
 from kamgen.analytics.qualification import Qualification, facts, qualify, ranking
+from kamgen.rule import Finding, Severity
 
 __all__ = [
-    "RULES",
+    "FINDINGS",
     "ActionDue",
     "ChecklistRow",
     "ChecklistView",

@@ -1,9 +1,11 @@
 """Relationship health: findings with a code, and a red/amber/green status.
 
-Each finding is a small function registered with a code, a severity and a
-suggested next step; its docstring is its documentation. Findings are
-judgement, not errors: `kamgen validate` shows them as warnings unless the
-settings give a code another level.
+Each finding is a rule (see :mod:`kamgen.rule`): a small function with a
+code, a name and a severity, whose docstring is its documentation; it yields
+findings with a data path and typed parameters, which the language catalog
+words (``finding.<code>`` and ``step.<code>``). Findings are judgement, not
+errors: `kamgen validate` shows them as warnings unless the settings give a
+code another level.
 
 Status follows Altify's map health: red when no key player supports us,
 green when the economic buyer and everyone whose buy-in is required support
@@ -17,10 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kamgen import codes
 from kamgen.analytics.pages import OPEN_ACTIONS, OPEN_GOALS, is_overdue_goal
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.problems import Level
+from kamgen.rule import Finding, Key, Param, Rule, Severity, rule
 from kamgen.schema import (
     BuyingRole,
     Horizon,
@@ -35,39 +37,12 @@ from kamgen.schema import (
 
 SUPPORTIVE = (Stance.MENTOR, Stance.SUPPORTER)
 OPPOSED = (Stance.NON_SUPPORTER, Stance.ENEMY)
-Key = tuple[str | int, ...]
-
-
-class Severity(StrEnum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
 
 
 class Status(StrEnum):
     RED = "red"
     AMBER = "amber"
     GREEN = "green"
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    name: str
-    severity: Severity
-    params: dict[str, str]  # fill the catalog's wording: see labels.finding()
-    stakeholders: tuple[str, ...]
-    user_step: str | None  # a next step written in the account file, if any
-    path: Key = ()  # where in the account file it points
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: Severity
-    doc: str
-    run: Callable[[Context], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
@@ -94,22 +69,14 @@ class Context:
         return days if days > limit else False
 
 
-RULES: list[Rule] = []
+Finder = Rule[Context, Finding]
 
 
-def rule(
+def finding(
     code: str, name: str, severity: Severity
-) -> Callable[[Callable[[Context], Iterator[Finding]]], Rule]:
-    """Register a finding; its code joins the problem-code registry so that
-    `kamgen codes` documents it and `kamgen validate` can report it."""
-
-    def register(func: Callable[[Context], Iterator[Finding]]) -> Rule:
-        r = Rule(code, name, severity, " ".join((func.__doc__ or "").split()), func)
-        RULES.append(r)
-        codes.define(code, name, f"({severity.value} severity) {r.doc}", Level.WARNING)
-        return r
-
-    return register
+) -> Callable[[Callable[[Context], Iterator[Finding]]], Finder]:
+    """A health finding rule: a warning unless the settings say otherwise."""
+    return rule(code, name, Level.WARNING, severity)
 
 
 def _finding(
@@ -118,17 +85,20 @@ def _finding(
     people: tuple[str, ...] = (),
     path: Key = (),
     step: str | None = None,
-    **params: object,
+    **params: Param,
 ) -> Finding:
     """A finding of rule ``code``; its wording comes from the language catalog
-    (``finding.<code>`` and ``step.<code>``), filled with ``params``. A next
-    step the account manager wrote (``step``) wins over the generic one."""
-    spec = next(x for x in RULES if x.code == code)
-    values = {k: str(v) for k, v in params.items()}
-    return Finding(spec.code, spec.name, spec.severity, values, people, step, path)
+    (``finding.<code>`` and ``step.<code>``), filled with ``params``, which
+    keep their types. A next step the account manager wrote (``step``) wins
+    over the generic one."""
+    spec = _BY_CODE[code]
+    assert spec.severity is not None
+    return Finding(
+        code, path, params, name=spec.name, severity=spec.severity, stakeholders=people, user_step=step
+    )
 
 
-@rule("H101", "few-contacts", Severity.MEDIUM)
+@finding("H101", "few-contacts", Severity.MEDIUM)
 def few_contacts(ctx: Context) -> Iterator[Finding]:
     """Fewer people at the customer than the minimum number of contacts
     (thresholds.min_contacts, default 3): one contact who leaves takes the
@@ -138,7 +108,7 @@ def few_contacts(ctx: Context) -> Iterator[Finding]:
         yield _finding("H101", ctx, path=("stakeholders",), count=n, minimum=need)
 
 
-@rule("H102", "single-coverage", Severity.MEDIUM)
+@finding("H102", "single-coverage", Severity.MEDIUM)
 def single_coverage(ctx: Context) -> Iterator[Finding]:
     """Every current contact is covered by the same one person on our team
     (or by nobody): if that person leaves, the relationships go too."""
@@ -149,7 +119,7 @@ def single_coverage(ctx: Context) -> Iterator[Finding]:
         yield _finding("H102", ctx, path=("stakeholders",), member=who)
 
 
-@rule("H103", "buy-in-not-met", Severity.MEDIUM)
+@finding("H103", "buy-in-not-met", Severity.MEDIUM)
 def buy_in_not_met(ctx: Context) -> Iterator[Finding]:
     """A person whose buy-in is required, whom we do not know in person."""
     for i, s in ctx.current:
@@ -157,7 +127,7 @@ def buy_in_not_met(ctx: Context) -> Iterator[Finding]:
             yield _finding("H103", ctx, (s.id,), ("stakeholders", i), s.next_step, name=s.name)
 
 
-@rule("H104", "no-high-supporter", Severity.HIGH)
+@finding("H104", "no-high-supporter", Severity.HIGH)
 def no_high_supporter(ctx: Context) -> Iterator[Finding]:
     """No mentor or supporter among the high-influence people."""
     high = [s for _, s in ctx.current if s.influence is Level3.HIGH]
@@ -165,14 +135,14 @@ def no_high_supporter(ctx: Context) -> Iterator[Finding]:
         yield _finding("H104", ctx, tuple(s.id for s in high), ("stakeholders",))
 
 
-@rule("H105", "no-coach", Severity.MEDIUM)
+@finding("H105", "no-coach", Severity.MEDIUM)
 def no_coach(ctx: Context) -> Iterator[Finding]:
     """Nobody guides us from inside: no coach or champion."""
     if not any(s.role in (BuyingRole.COACH, BuyingRole.CHAMPION) for _, s in ctx.current):
         yield _finding("H105", ctx, path=("stakeholders",))
 
 
-@rule("H106", "economic-buyer-unknown", Severity.HIGH)
+@finding("H106", "economic-buyer-unknown", Severity.HIGH)
 def economic_buyer_unknown(ctx: Context) -> Iterator[Finding]:
     """Nobody at the customer is recorded as the economic buyer, who gives
     final approval."""
@@ -180,7 +150,7 @@ def economic_buyer_unknown(ctx: Context) -> Iterator[Finding]:
         yield _finding("H106", ctx, path=("stakeholders",))
 
 
-@rule("H107", "interest-no-tactic", Severity.MEDIUM)
+@finding("H107", "interest-no-tactic", Severity.MEDIUM)
 def interest_no_tactic(ctx: Context) -> Iterator[Finding]:
     """A vested interest that our sale threatens has no tactic yet (go
     around, earn trust, whisper through an ally, or wait)."""
@@ -189,7 +159,7 @@ def interest_no_tactic(ctx: Context) -> Iterator[Finding]:
             yield _finding("H107", ctx, (v.holder,), ("interests", i), interest=v.id)
 
 
-@rule("H108", "interest-stale", Severity.LOW)
+@finding("H108", "interest-stale", Severity.LOW)
 def interest_stale(ctx: Context) -> Iterator[Finding]:
     """A vested interest has a tactic but no step within thresholds.stale_step_days."""
     limit = ctx.settings.thresholds.stale_step_days
@@ -201,7 +171,7 @@ def interest_stale(ctx: Context) -> Iterator[Finding]:
             yield _finding("H108", ctx, (v.holder,), ("interests", i), v.next_step, interest=v.id, days=days)
 
 
-@rule("H109", "opponent-no-action", Severity.HIGH)
+@finding("H109", "opponent-no-action", Severity.HIGH)
 def opponent_no_action(ctx: Context) -> Iterator[Finding]:
     """A high-influence non-supporter or enemy with no open action that
     involves them."""
@@ -211,17 +181,17 @@ def opponent_no_action(ctx: Context) -> Iterator[Finding]:
             yield _finding("H109", ctx, (s.id,), ("stakeholders", i), name=s.name)
 
 
-@rule("H110", "departed-still-counted", Severity.LOW)
+@finding("H110", "departed-still-counted", Severity.LOW)
 def departed_still_counted(ctx: Context) -> Iterator[Finding]:
     """Someone who left the company is still counted: covered by our team,
     needed for buy-in, or in an open action."""
     in_actions = ctx.in_open_actions
     for i, s in enumerate(ctx.record.data.stakeholders):
         if s.left_on and (s.coverage or s.buy_in_required or s.id in in_actions):
-            yield _finding("H110", ctx, (s.id,), ("stakeholders", i), name=s.name, date=s.left_on.isoformat())
+            yield _finding("H110", ctx, (s.id,), ("stakeholders", i), name=s.name, date=s.left_on)
 
 
-@rule("H111", "stale-contact", Severity.LOW)
+@finding("H111", "stale-contact", Severity.LOW)
 def stale_contact(ctx: Context) -> Iterator[Finding]:
     """A current contact not touched for more than thresholds.stale_contact_days."""
     limit = ctx.settings.thresholds.stale_contact_days
@@ -231,23 +201,23 @@ def stale_contact(ctx: Context) -> Iterator[Finding]:
             yield _finding("H111", ctx, (s.id,), ("stakeholders", i), name=s.name, days=days)
 
 
-@rule("H112", "goal-overdue", Severity.MEDIUM)
+@finding("H112", "goal-overdue", Severity.MEDIUM)
 def goal_overdue(ctx: Context) -> Iterator[Finding]:
     """A customer goal past its target date and neither achieved nor dropped."""
     for i, g in enumerate(ctx.record.data.goals):
         if is_overdue_goal(g, ctx.today):
             assert g.target is not None
-            yield _finding("H112", ctx, tuple(g.owners), ("goals", i), goal=g.id, date=g.target.isoformat())
+            yield _finding("H112", ctx, tuple(g.owners), ("goals", i), goal=g.id, date=g.target)
 
 
-@rule("H113", "no-long-term-goal", Severity.LOW)
+@finding("H113", "no-long-term-goal", Severity.LOW)
 def no_long_term_goal(ctx: Context) -> Iterator[Finding]:
     """No open long-term goal: the plan only chases short-term results."""
     if not any(g.horizon is Horizon.LONG_TERM and g.status in OPEN_GOALS for g in ctx.record.data.goals):
         yield _finding("H113", ctx, path=("goals",))
 
 
-@rule("H114", "no-upcoming-action", Severity.MEDIUM)
+@finding("H114", "no-upcoming-action", Severity.MEDIUM)
 def no_upcoming_action(ctx: Context) -> Iterator[Finding]:
     """No open action due within thresholds.action_window_days."""
     window = ctx.settings.thresholds.action_window_days
@@ -258,7 +228,7 @@ def no_upcoming_action(ctx: Context) -> Iterator[Finding]:
         yield _finding("H114", ctx, path=("actions",), window=window)
 
 
-@rule("H115", "economic-buyer-complacent", Severity.MEDIUM)
+@finding("H115", "economic-buyer-complacent", Severity.MEDIUM)
 def economic_buyer_complacent(ctx: Context) -> Iterator[Finding]:
     """The economic buyer is in even-keel or overconfident mode: they see no
     reason to change (a Miller Heiman red flag)."""
@@ -267,12 +237,35 @@ def economic_buyer_complacent(ctx: Context) -> Iterator[Finding]:
             yield _finding("H115", ctx, (s.id,), ("stakeholders", i), name=s.name, mode=s.mode.value)
 
 
-@rule("H116", "role-unknown", Severity.LOW)
+@finding("H116", "role-unknown", Severity.LOW)
 def role_unknown(ctx: Context) -> Iterator[Finding]:
     """A current contact whose buying role is unknown (a Miller Heiman red flag)."""
     for i, s in ctx.current:
         if s.role is None:
             yield _finding("H116", ctx, (s.id,), ("stakeholders", i), name=s.name)
+
+
+# Run in this order, which is the order findings are listed in. The registry
+# (kamgen.rules) lists these with every other rule.
+FINDINGS: tuple[Finder, ...] = (
+    few_contacts,
+    single_coverage,
+    buy_in_not_met,
+    no_high_supporter,
+    no_coach,
+    economic_buyer_unknown,
+    interest_no_tactic,
+    interest_stale,
+    opponent_no_action,
+    departed_still_counted,
+    stale_contact,
+    goal_overdue,
+    no_long_term_goal,
+    no_upcoming_action,
+    economic_buyer_complacent,
+    role_unknown,
+)
+_BY_CODE = {r.code: r for r in FINDINGS}
 
 
 @dataclass(frozen=True)
@@ -293,7 +286,7 @@ def key_players(ctx: Context) -> list[Stakeholder]:
 
 def assess(record: AccountRecord, settings: Settings, today: dt.date) -> Health:
     ctx = Context(record, settings, today)
-    findings = tuple(f for r in RULES for f in r.run(ctx))
+    findings = tuple(f for r in FINDINGS for f in r.results(ctx))
     players = key_players(ctx)
     supportive = tuple(s.id for s in players if s.stance in SUPPORTIVE)
     deciders = [s for s in players if s.role is BuyingRole.ECONOMIC_BUYER or s.buy_in_required]

@@ -1,0 +1,198 @@
+"""The use cases: validate, render, build, report, preview and serve.
+
+This is the one place where the pipeline's stages are wired together. The
+CLI, the MkDocs plugin and the benchmark call these functions and only
+present what they return; none of them loads, renders or builds by itself,
+so a preview is built exactly as ``kamgen build`` builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kamgen import codes, outdir
+from kamgen import report as reports
+from kamgen.analytics import assess
+from kamgen.labels import Labels
+from kamgen.model import Portfolio
+from kamgen.pipeline import Result, load
+from kamgen.problems import Level, Problem, sort_problems
+from kamgen.project import Project
+from kamgen.render import Site, TemplateFailed, render_site
+from kamgen.schema import FindingLevel, Language, Settings, Visibility
+
+Progress = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+# ------------------------------------------------------------------ validate
+
+
+def validate(
+    project: Project, paths: Sequence[Path] | None = None, *, health_on: dt.date | None = None
+) -> Result:
+    """Everything `kamgen validate` reports: problems in the files and, with
+    ``health_on``, the health findings as of that day."""
+    result = load(project, paths)
+    if health_on is not None and result.portfolio is not None:
+        result.problems = sort_problems(result.problems + health_problems(result.portfolio, health_on))
+    return result
+
+
+# Problems are read in CI logs and pull-request annotations: in English.
+_EN = Labels(Language.EN)
+_LEVELS = {
+    FindingLevel.ERROR: Level.ERROR,
+    FindingLevel.WARNING: Level.WARNING,
+    FindingLevel.INFO: Level.INFO,
+}
+
+
+def health_problems(portfolio: Portfolio, today: dt.date) -> list[Problem]:
+    """Health findings as problems, at the line they concern, at the level the
+    settings give each code (warning by default; `off` leaves it out)."""
+    levels = portfolio.settings.health.levels
+    problems = []
+    for record in portfolio.accounts:
+        for finding in assess(record, portfolio.settings, today).findings:
+            level = levels.get(finding.code, FindingLevel.WARNING)
+            if level is FindingLevel.OFF:
+                continue
+            line, col = record.where(finding.path)
+            message = f"{_EN.finding(finding)}; next step: {_EN.next_step(finding)}"
+            problems.append(Problem(record.path, line, col, _LEVELS[level], finding.code, message))
+    return sort_problems(problems)
+
+
+# ------------------------------------------------------------------ render
+
+
+def edit_base(settings: Settings) -> str | None:
+    """Where 'edit this account' links point: repo_url + edit_uri + file path."""
+    if not (settings.site.repo_url and settings.site.edit_uri):
+        return None
+    return f"{settings.site.repo_url.rstrip('/')}/{settings.site.edit_uri.strip('/')}"
+
+
+def render(
+    project: Project, portfolio: Portfolio, *, today: dt.date, visibility: Visibility = Visibility.INTERNAL
+) -> Site:
+    """Every generated page of a loaded project, for readers cleared to ``visibility``."""
+    settings = portfolio.settings
+    return render_site(
+        portfolio,
+        project.templates_dir,
+        today=today,
+        edit_base=edit_base(settings),
+        visibility=visibility,
+        method_pages=project.method_pages(settings.language),
+    )
+
+
+def template_problem(project: Project, exc: TemplateFailed) -> Problem:
+    shown = project.display(Path(exc.template))
+    return Problem(shown, exc.line, 1, Level.ERROR, codes.TEMPLATE_ERROR.code, exc.message)
+
+
+# ------------------------------------------------------------------ build
+
+
+@dataclass
+class Built:
+    """What a build did: its problems, and where the site went if it was built."""
+
+    problems: list[Problem] = field(default_factory=list)
+    site_dir: Path | None = None
+    engine_error: str | None = None  # why the site engine refused, if it did
+    accounts: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.site_dir is not None
+
+
+def build(
+    project: Project,
+    site_dir: Path | None = None,
+    *,
+    today: dt.date,
+    visibility: Visibility = Visibility.INTERNAL,
+    progress: Progress = _quiet,
+) -> Built:
+    """Validate, render and build the site; on any error the old site stays."""
+    from kamgen.site import BuildError, build_site
+
+    started = time.perf_counter()
+    shown = project.display(site_dir) if site_dir else "site"
+    try:
+        target = outdir.check_site_dir(site_dir or project.root / "site", project.root)
+    except outdir.UnsafeSiteDir as exc:
+        refused = f"refusing to build into {shown}: {exc}"
+        return Built([Problem(shown, 1, 1, Level.ERROR, codes.SITE_DIR.code, refused)])
+    result = load(project)
+    if not result.ok or result.portfolio is None:
+        return Built(result.problems)
+    portfolio = result.portfolio
+    progress(f"validated {len(portfolio.accounts)} account(s)")
+    try:
+        site = render(project, portfolio, today=today, visibility=visibility)
+    except TemplateFailed as exc:
+        return Built([*result.problems, template_problem(project, exc)])
+    progress(f"rendered {len(site.pages)} page(s); building the site with MkDocs")
+    try:
+        build_site(project, portfolio.settings, site, target)
+    except BuildError as exc:
+        return Built(result.problems, engine_error=str(exc))
+    seconds = time.perf_counter() - started
+    return Built(
+        result.problems, target, accounts=len(portfolio.accounts), pages=len(site.pages), seconds=seconds
+    )
+
+
+# ------------------------------------------------------------------ report
+
+
+def report(
+    project: Project, *, today: dt.date, visibility: Visibility = Visibility.INTERNAL, fmt: str = "text"
+) -> tuple[Result, str | None]:
+    """The portfolio report in ``fmt``, or None when the files have errors."""
+    result = load(project)
+    if result.portfolio is None:
+        return result, None
+    data = reports.build(result.portfolio, today, visibility)
+    return result, reports.FORMATS[fmt](data)
+
+
+# ------------------------------------------------------------------ preview
+
+
+def preview(project: Project, *, today: dt.date, visibility: Visibility) -> tuple[list[Problem], Site | None]:
+    """The pages a live preview shows now, or None (keep the last) on errors."""
+    result = load(project)
+    if result.portfolio is None:
+        return result.problems, None
+    try:
+        return result.problems, render(project, result.portfolio, today=today, visibility=visibility)
+    except TemplateFailed as exc:
+        return [*result.problems, template_problem(project, exc)], None
+
+
+def serve(project: Project, dev_addr: str, *, on_ready: Callable[[Result], None] = print) -> Result:
+    """Live preview: check the project, tell ``on_ready``, then hand over to the
+    engine's server, which calls :func:`preview` before every rebuild."""
+    from kamgen.site import serve as serve_site
+
+    result = load(project)
+    on_ready(result)
+    if result.portfolio is not None:
+        serve_site(project, result.portfolio.settings, dev_addr)
+    return result
