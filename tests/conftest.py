@@ -55,7 +55,7 @@ PROJECT_DIRS = ("accounts", "docs", "templates")
 _BOUNDED = {"max_examples": 60, "deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True, **_BOUNDED)
 settings.register_profile("dev", **_BOUNDED)
-settings.register_profile("deep", max_examples=2000, deadline=None)  # for bug hunts, by hand
+settings.register_profile("deep", **{**_BOUNDED, "max_examples": 2000})  # for bug hunts, by hand
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if in_ci() else "dev"))
 
 SETTINGS = """\
