@@ -10,9 +10,10 @@ line and column. A check never raises and never changes the data.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from kamgen import refs
 from kamgen.loader import Document, Key
 from kamgen.problems import Problem
 from kamgen.rule import Result, Rule, rule
@@ -61,49 +62,6 @@ def problems(checks: Sequence[Check], ctx: Context) -> list[Problem]:
 # ------------------------------------------------------------ references
 
 
-def _stakeholder_refs(a: Account) -> Iterable[tuple[Key, str]]:
-    for i, s in enumerate(a.stakeholders):
-        for j, ref in enumerate(s.reports_to):
-            yield ("stakeholders", i, "reports_to", j), ref
-    for i, r in enumerate(a.relationships):
-        yield ("relationships", i, "from"), r.source
-        yield ("relationships", i, "to"), r.target
-    for i, v in enumerate(a.interests):
-        yield ("interests", i, "holder"), v.holder
-        if v.ally:
-            yield ("interests", i, "ally"), v.ally
-    for i, g in enumerate(a.goals):
-        for j, ref in enumerate(g.owners):
-            yield ("goals", i, "owners", j), ref
-        for j, ref in enumerate(g.source):
-            yield ("goals", i, "source", j), ref
-    for i, act in enumerate(a.actions):
-        for j, ref in enumerate(act.stakeholders):
-            yield ("actions", i, "stakeholders", j), ref
-
-
-def _team_refs(a: Account) -> Iterable[tuple[Key, str]]:
-    yield ("owner",), a.owner
-    for j, ref in enumerate(a.team):
-        yield ("team", j), ref
-    for i, s in enumerate(a.stakeholders):
-        for j, c in enumerate(s.coverage):
-            yield ("stakeholders", i, "coverage", j, "member"), c.member
-    for i, act in enumerate(a.actions):
-        yield ("actions", i, "owner"), act.owner
-    for i, n in enumerate(a.notes):
-        if n.author:
-            yield ("notes", i, "author"), n.author
-
-
-def _unknown(refs: Iterable[tuple[Key, str]], known: set[str], what: str) -> Iterator[Result]:
-    for path, ref in refs:
-        if ref not in known:
-            guess = difflib.get_close_matches(ref, sorted(known), n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            yield Result("K201", path, message=f"unknown {what} '{ref}'{hint}")
-
-
 @rule("K201", "unknown-reference")
 def unknown_reference(ctx: Context) -> Iterator[Result]:
     """A reference names an id that does not exist: a stakeholder in
@@ -112,14 +70,21 @@ def unknown_reference(ctx: Context) -> Iterator[Result]:
     note author."""
     a = ctx.account
     assert a is not None
-    yield from _unknown(_stakeholder_refs(a), ctx.written_ids("stakeholders"), "stakeholder")
-    yield from _unknown(_team_refs(a), ctx.team, "team member")
-    goals = ctx.written_ids("goals")
-    yield from _unknown(
-        ((("actions", i, "goal"), act.goal) for i, act in enumerate(a.actions) if act.goal),
-        goals,
-        "goal",
-    )
+    known: dict[refs.Kind, set[str]] = {
+        kind: ctx.written_ids(section) for kind, section in refs.ACCOUNT_KINDS.items()
+    }
+    known["team member"] = ctx.team
+    known["checklist"] = set(ctx.checklists)
+    for ref in refs.references(a):
+        # Checklist answers are keyed by checklist id; K205 checks those
+        # together with their item ids and names the known ones.
+        if ref.at_key and ref.kind == "checklist":
+            continue
+        if ref.value not in known[ref.kind]:
+            guess = difflib.get_close_matches(ref.value, sorted(known[ref.kind]), n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            message = f"unknown {ref.kind} '{ref.value}'{hint}"
+            yield Result("K201", ref.path, message=message, at_key=ref.at_key)
 
 
 # ------------------------------------------------------------ identity

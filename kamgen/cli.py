@@ -68,7 +68,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
         if not any(p.code == codes.SITE_DIR.code for p in built.problems):
             _say("not building: fix the errors above (the previous site is unchanged)")
         return exit_code(built.problems) or 1
-    _say(f"built {built.site_dir} in {built.seconds:.1f} s")
+    _say(f"built {built.site_dir} for {args.visibility} readers in {built.seconds:.1f} s")
     return 0
 
 

@@ -10,6 +10,7 @@ smuggled through a value.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from typing import Any
 
 from markupsafe import Markup
@@ -34,6 +35,12 @@ def md_block(value: Any) -> Markup:
     """Paragraphs of untrusted text: escaped, blank lines kept as breaks."""
     paragraphs = re.split(r"(?:\r?\n[ \t]*){2,}", str(value).strip())
     return Markup("\n\n".join(md(p.strip()) for p in paragraphs if p.strip()))
+
+
+def url(*parts: str) -> Markup:
+    """A relative URL from kamgen-made parts (ids are validated slugs),
+    percent-encoded and exempt from Markdown escaping."""
+    return Markup(urllib.parse.quote("".join(parts), safe="/#.-_:~"))
 
 
 def xml(value: Any) -> str:

@@ -14,7 +14,9 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
+from kamgen import refs
 from kamgen.schema import Account, Language, Settings, Stakeholder, Visibility
 
 VISIBILITY_ORDER = [Visibility.PUBLIC, Visibility.INTERNAL, Visibility.RESTRICTED]
@@ -87,6 +89,14 @@ class AccountRecord:
     def people(self) -> dict[str, Stakeholder]:
         return {s.id: s for s in self.data.stakeholders}
 
+    @cached_property
+    def items(self) -> dict[refs.Kind, dict[str, Any]]:
+        """The account's items of each kind it defines, by id."""
+        return {
+            kind: {item.id: item for item in getattr(self.data, section)}
+            for kind, section in refs.ACCOUNT_KINDS.items()
+        }
+
 
 @dataclass(frozen=True)
 class Portfolio:
@@ -99,58 +109,64 @@ class Portfolio:
 
     def visible(self, level: Visibility) -> Portfolio:
         """The portfolio as someone cleared up to ``level`` may see it."""
-        allowed = set(VISIBILITY_ORDER[: VISIBILITY_ORDER.index(level) + 1])
+        allowed = cleared(level)
         kept = tuple(
-            replace(
-                rec,
-                data=redact(rec.data, allowed),
-                body=rec.body if rec.data.narrative_visibility in allowed else "",
-            )
+            replace(rec, data=data, body=rec.body if data.narrative_visibility in allowed else "")
             for rec in self.accounts
-            if rec.data.visibility in allowed
+            if (data := redact(rec.data, allowed)) is not None
         )
         return replace(self, accounts=kept)
 
 
-def redact(account: Account, allowed: set[Visibility]) -> Account:
-    """Leave out every item above the allowed levels, and every reference to one."""
-    people = [s for s in account.stakeholders if s.visibility in allowed]
-    ids = {s.id for s in people}
-    goals = [g for g in account.goals if g.visibility in allowed]
-    goal_ids = {g.id for g in goals}
-    return account.model_copy(
-        update={
-            "stakeholders": [
-                s.model_copy(update={"reports_to": [m for m in s.reports_to if m in ids]}) for s in people
-            ],
-            "relationships": [
-                r for r in account.relationships if r.visibility in allowed and {r.source, r.target} <= ids
-            ],
-            "interests": [
-                v.model_copy(update={"ally": v.ally if v.ally in ids else None})
-                for v in account.interests
-                if v.visibility in allowed and v.holder in ids
-            ],
-            "practices": [p for p in account.practices if p.visibility in allowed],
-            "goals": [
-                g.model_copy(
-                    update={
-                        "owners": [o for o in g.owners if o in ids],
-                        "source": [o for o in g.source if o in ids],
-                    }
-                )
-                for g in goals
-            ],
-            "actions": [
-                a.model_copy(
-                    update={
-                        "stakeholders": [s for s in a.stakeholders if s in ids],
-                        "goal": a.goal if a.goal in goal_ids else None,
-                    }
-                )
-                for a in account.actions
-                if a.visibility in allowed
-            ],
-            "notes": [n for n in account.notes if n.visibility in allowed],
+def cleared(level: Visibility) -> set[Visibility]:
+    """The levels a reader cleared up to ``level`` may see."""
+    return set(VISIBILITY_ORDER[: VISIBILITY_ORDER.index(level) + 1])
+
+
+def shows(account: Account, path: tuple[str | int, ...], allowed: set[Visibility]) -> bool:
+    """True when the value at ``path`` and every item on the way to it are
+    visible at ``allowed`` (the account itself included)."""
+    current: Any = account
+    if account.visibility not in allowed:
+        return False
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(current, list) or part >= len(current):
+                return True  # past what the model holds: nothing more to hide
+            current = current[part]
+        elif isinstance(current, BaseModel):
+            current = getattr(current, part, None)
+        elif isinstance(current, dict):
+            current = current.get(part)
+        else:
+            return True
+        if getattr(current, "visibility", Visibility.PUBLIC) not in allowed:
+            return False
+    return True
+
+
+def redact(account: Account, allowed: set[Visibility]) -> Account | None:
+    """Leave out every item above the allowed levels, and every reference to
+    one (as the schema's reference markers declare them). None if the account
+    itself is above them."""
+
+    def keep(item: BaseModel) -> bool:
+        return getattr(item, "visibility", Visibility.PUBLIC) in allowed
+
+    def shown(a: Account) -> dict[refs.Kind, set[str]]:
+        return {
+            kind: {item.id for item in getattr(a, section) if keep(item)}
+            for kind, section in refs.ACCOUNT_KINDS.items()
         }
-    )
+
+    # Leaving an item out can hide what only it referred to (an interest
+    # whose holder is hidden), so prune until nothing more goes.
+    visible = shown(account)
+    while True:
+        pruned = refs.prune(account, keep, visible)
+        if pruned is None:
+            return None
+        now = shown(pruned)
+        if now == visible:
+            return pruned
+        visible = now

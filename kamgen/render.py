@@ -13,17 +13,15 @@ import datetime as dt
 import json
 import re
 import traceback
-import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import markupsafe
-from markupsafe import Markup
 
-from kamgen import analytics, charts, escape
+from kamgen import analytics, charts, escape, refnames
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
@@ -64,6 +62,10 @@ class Site:
     stylesheets: list[str] = field(default_factory=list)
     # Names to keep whole when search segments Chinese text (陳杰, not 陳 + 杰).
     search_terms: list[str] = field(default_factory=list)
+    # The audience the pages were rendered for; every page says it.
+    visibility: Visibility = Visibility.INTERNAL
+    # The banner a restricted build shows on every page, in the site language.
+    banner: str | None = None
 
 
 # kamgen's stylesheet is a template too, so a user can override it.
@@ -112,7 +114,8 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.globals["next_step"] = labels.next_step
     env.filters["md"] = escape.md
     env.filters["block"] = escape.md_block
-    env.filters["people"] = _people_links
+    env.filters["people"] = refnames.people_filter
+    env.filters["ref"] = refnames.ref_filter
     env.filters["iso"] = _iso
     env.filters["num"] = _num
     env.globals["tag_slug"] = analytics.tag_slug
@@ -120,10 +123,7 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     return env
 
 
-def _link(*parts: str) -> Markup:
-    """A relative URL from kamgen-made parts (ids are validated slugs),
-    percent-encoded and exempt from Markdown escaping."""
-    return Markup(urllib.parse.quote("".join(parts), safe="/#.-_:~"))
+_link = escape.url
 
 
 def _iso(value: dt.date | None) -> str:
@@ -137,17 +137,6 @@ def _num(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.1f}"
 
 
-def _people_links(ids: Iterable[str], record: AccountRecord, page: str = "") -> Markup:
-    """Names of stakeholders as Markdown links to their rows on the account
-    page; ``page`` is the account page's path when linking from elsewhere."""
-    parts = []
-    for pid in ids:
-        person = record.people.get(pid)
-        name = person.name if person else pid
-        parts.append(Markup("[{}]({})").format(escape.md(name), _link(page, "#person-", pid)))
-    return Markup(", ").join(parts)
-
-
 def account_page_path(account_id: str) -> str:
     return f"accounts/{account_id}.md"
 
@@ -159,6 +148,9 @@ class Renderer:
     labels: Labels
     today: dt.date
     edit_base: str | None
+    # Verdicts from the whole accounts, findings as far as this build may show
+    # them (see analytics.visible_health).
+    health: Mapping[str, analytics.Health] = field(default_factory=dict)
 
     def common(self) -> dict[str, Any]:
         return {
@@ -195,7 +187,7 @@ class Renderer:
             overdue_actions={a.id for a in record.data.actions if analytics.is_overdue_action(a, self.today)},
             narrative=render_narrative(record.body) if record.body.strip() else None,
             qual=analytics.qualify(record, self.portfolio.settings),
-            health=analytics.assess(record, self.portfolio.settings, self.today),
+            health=self.health[record.id],
         )
 
     def portfolio_pages(self) -> list[Page]:
@@ -238,7 +230,7 @@ class Renderer:
         p, label = self.portfolio, self.labels.label
         loads = analytics.owner_loads(p, self.today)
         value_rows = analytics.effort_value(p)
-        health_rows = analytics.overview(p, self.today)
+        health_rows = analytics.worst_first([(rec, self.health[rec.id]) for rec in p.accounts])
         return [
             self.page(
                 "ranking.md",
@@ -305,10 +297,13 @@ def render_site(
     """Every generated page of the site, for readers cleared to ``visibility``."""
     visible = portfolio.visible(visibility)
     labels = Labels(visible.settings.language)
-    renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base)
+    health = analytics.visible_health(portfolio, visibility, today)
+    renderer = Renderer(visible, make_env(templates_dir, labels), labels, today, edit_base, health)
     pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
-    return Site(pages, renderer.nav(method_pages or []), [STYLESHEET], search_terms(visible))
+    banner = labels.label("restricted_banner") if visibility is Visibility.RESTRICTED else None
+    nav = renderer.nav(method_pages or [])
+    return Site(pages, nav, [STYLESHEET], search_terms(visible), visibility, banner)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")

@@ -41,10 +41,11 @@ def build(
     portfolio: Portfolio, today: dt.date, visibility: Visibility = Visibility.INTERNAL
 ) -> dict[str, Any]:
     """The whole analysis as plain JSON-ready data, for readers cleared to ``visibility``."""
+    health = analytics.visible_health(portfolio, visibility, today)
+    lines = {rec.id: rec for rec in portfolio.accounts}  # finding paths are in the whole file
     portfolio = portfolio.visible(visibility)
     settings = portfolio.settings
-    rows = analytics.overview(portfolio, today)
-    health = {rec.id: h for rec, h in rows}
+    rows = analytics.worst_first([(rec, health[rec.id]) for rec in portfolio.accounts])
     accounts: list[dict[str, Any]] = []
     for rec, q in sorted(analytics.ranking(portfolio), key=lambda row: row[0].id):
         h = health[rec.id]
@@ -68,7 +69,7 @@ def build(
                             "params": _params(f.params),
                             "stakeholders": list(f.stakeholders),
                             "next_step": EN.next_step(f),
-                            "line": rec.where(f.path)[0],
+                            "line": lines[rec.id].where(f.path)[0],
                         }
                         for f in h.findings
                     ],

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from kamgen.ids import ID_PATTERN
+from kamgen.refs import Ref
 
 # Strict scalars: YAML already typed the value; a string "12" where a number
 # is meant is a mistake to report, not to coerce.
@@ -40,6 +41,14 @@ Number = Annotated[float, Strict(), AllowInfNan(False)]
 Bool = Annotated[bool, Strict()]
 Id = Annotated[str, Strict(), StringConstraints(pattern=ID_PATTERN, max_length=64)]
 Date = dt.date
+
+# References: an id of another item, marked with the kind it names. The
+# marker is all a new reference field needs to be checked (K201), redacted
+# with what it points to, and shown by name (see kamgen.refs).
+StakeholderId = Annotated[Id, Ref("stakeholder")]
+GoalId = Annotated[Id, Ref("goal")]
+MemberId = Annotated[Id, Ref("team member")]
+ChecklistId = Annotated[Id, Ref("checklist")]
 
 
 def _period(value: Any) -> Any:
@@ -286,7 +295,7 @@ class Qualification(Model):
 
 
 class Coverage(Model):
-    member: Id
+    member: MemberId
     """Team member id (from the settings)."""
     level: CoverageLevel = CoverageLevel.BRIEF
 
@@ -299,7 +308,7 @@ class Stakeholder(Model):
     """Other spellings or scripts of the name, for search."""
     title: Text | None = None
     department: Text | None = None
-    reports_to: list[Id] = []
+    reports_to: list[StakeholderId] = []
     """Formal managers (stakeholder ids); a person can have several."""
     role: BuyingRole | None = None
     """Buying role; leave out when unknown (that is itself a red flag)."""
@@ -329,8 +338,8 @@ class Relationship(Model):
     """An informal line between two stakeholders. Its id is kind:from:to."""
 
     kind: RelationKind
-    source: Annotated[Id, Field(alias="from")]
-    target: Annotated[Id, Field(alias="to")]
+    source: Annotated[StakeholderId, Field(alias="from")]
+    target: Annotated[StakeholderId, Field(alias="to")]
     notes: Text | None = None
     visibility: Visibility = Visibility.INTERNAL
 
@@ -345,7 +354,7 @@ class Interest(Model):
     """A vested interest that our sale threatens, and how we defuse it."""
 
     id: Id
-    holder: Id
+    holder: StakeholderId
     """The stakeholder who holds the interest."""
     interest: Text
     """What the holder has today, e.g. the current supplier's kickback."""
@@ -353,7 +362,7 @@ class Interest(Model):
     """What our sale threatens for the holder."""
     severity: Level3
     tactic: Tactic = Tactic.NONE
-    ally: Id | None = None
+    ally: StakeholderId | None = None
     """With the whisper tactic: the stakeholder who puts in a good word."""
     status: InterestStatus = InterestStatus.UNADDRESSED
     last_step: Date | None = None
@@ -381,9 +390,9 @@ class Goal(Model):
     horizon: Horizon
     target: Date | None = None
     """Target date."""
-    owners: list[Id] = []
+    owners: list[StakeholderId] = []
     """Stakeholders who own the goal."""
-    source: list[Id] = []
+    source: list[StakeholderId] = []
     """Stakeholders who told us about it."""
     status: GoalStatus = GoalStatus.UNCONFIRMED
     how_we_help: Text | None = None
@@ -394,10 +403,10 @@ class Action(Model):
     id: Id
     title: Text
     kind: ActionKind
-    goal: Id | None = None
+    goal: GoalId | None = None
     """The goal this action serves."""
-    stakeholders: list[Id] = []
-    owner: Id
+    stakeholders: list[StakeholderId] = []
+    owner: MemberId
     """Team member id (from the settings)."""
     due: Date | None = None
     status: ActionStatus = ActionStatus.PLANNED
@@ -417,7 +426,7 @@ class Answer(Model):
 class Note(Model):
     date: Date
     text: Text
-    author: Id | None = None
+    author: MemberId | None = None
     """Team member id (from the settings)."""
     visibility: Visibility = Visibility.INTERNAL
 
@@ -430,9 +439,9 @@ class Account(Model):
     aliases: list[Text] = []
     industry: Text | None = None
     region: Text | None = None
-    owner: Id
+    owner: MemberId
     """Team member id of the account owner."""
-    team: list[Id] = []
+    team: list[MemberId] = []
     """Other team members on the account."""
     tier: Tier
     stage: Stage | None = None
@@ -447,7 +456,7 @@ class Account(Model):
     practices: list[Practice] = []
     goals: list[Goal] = []
     actions: list[Action] = []
-    checklists: dict[Id, dict[Id, Answer]] = {}
+    checklists: dict[ChecklistId, dict[Id, Answer]] = {}
     """Answers by checklist id, then by item id."""
     notes: list[Note] = []
     narrative_visibility: Visibility = Visibility.INTERNAL

@@ -102,6 +102,7 @@ def config(
     nav: list[NavItem],
     stylesheets: list[str] | None = None,
     search_dict: Path | None = None,
+    overrides: Path | None = None,
 ) -> dict[str, Any]:
     other_languages = sorted(LANGUAGE_DIRS - {settings.language.value})
     cfg: dict[str, Any] = {
@@ -111,7 +112,11 @@ def config(
         # Themes print the site name raw in places (Material's header and
         # <title>), so it goes in as escaped HTML; see as_markup for MkDocs.
         "site_name": str(markupsafe.escape(settings.site.title)),
-        "theme": {"name": "material", "language": THEME_LANGUAGE[settings.language]},
+        "theme": {
+            "name": "material",
+            "language": THEME_LANGUAGE[settings.language],
+            **({"custom_dir": str(overrides)} if overrides else {}),
+        },
         "nav": nav_config(nav),
         # A broken link or anchor in a generated page is a kamgen bug: fail.
         "validation": {
@@ -131,6 +136,32 @@ def config(
         cfg["repo_url"] = settings.site.repo_url
         cfg["edit_uri"] = ""  # kamgen writes its own edit links to the account source
     return cfg
+
+
+# Every page says which audience its build was for; a restricted build also
+# shows it in a banner on every page, 404 included.
+_MAIN = """{{% extends "base.html" %}}
+{{% block extrahead %}}{{{{ super() }}}}<meta name="kamgen-visibility" content="{level}">{{% endblock %}}
+{banner}"""
+_BANNER = """{{% block announce %}}<strong class="kg-restricted">{text}</strong>{{% endblock %}}
+"""
+
+
+def write_overrides(project: Project, site: Site) -> Path:
+    """Theme overrides for this build: the project's own (``theme.custom_dir``
+    in mkdocs.yml), plus kamgen's main.html unless the project has its own."""
+    folder = project.work_dir / "overrides"
+    if folder.exists():
+        shutil.rmtree(folder)
+    theirs = _parent(project).get("theme", {}).get("custom_dir") if project.mkdocs_file.is_file() else None
+    if isinstance(theirs, str) and (project.root / theirs).is_dir():
+        shutil.copytree(project.root / theirs, folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "main.html"
+    if not main.exists():
+        banner = _BANNER.format(text=markupsafe.escape(site.banner)) if site.banner else ""
+        main.write_text(_MAIN.format(level=site.visibility.value, banner=banner), encoding="utf-8")
+    return folder
 
 
 def _with_search_dictionary(plugins: Any, path: Path) -> list[Any]:
@@ -208,7 +239,8 @@ def build_site(project: Project, settings: Settings, site: Site, site_dir: Path)
             # Loading even an empty user dictionary makes jieba read its whole
             # model (about 1.5 s); without Chinese names there is nothing to add.
             words = write_search_dictionary(project, site.search_terms) if site.search_terms else None
-            cfg = config(project, settings, staging, site.nav, site.stylesheets, words)
+            overrides = write_overrides(project, site)
+            cfg = config(project, settings, staging, site.nav, site.stylesheets, words, overrides)
             run_mkdocs(write_config(project, cfg))
             outdir.swap_in(staging, site_dir)
         finally:

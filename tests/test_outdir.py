@@ -119,6 +119,9 @@ def test_a_build_is_stamped_publishable_and_replaceable(root: Path) -> None:
     site = root / "site"
     assert (site / STAMP).is_file()
     assert modes(site) == {"d755", "f644"}
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="kamgen-visibility" content="internal">' in index
+    assert "Restricted build" not in index
     (root / ".site-old").mkdir()  # not ours: left alone
     leftover = outdir.staging_dir(site)  # as a killed build leaves it
     (leftover / "half.html").write_text("", encoding="utf-8")

@@ -16,7 +16,16 @@ from kamgen.analytics.effort import (
     owner_loads,
     portfolio_effort,
 )
-from kamgen.analytics.health import FINDINGS, Health, Status, assess, overview, status_counts
+from kamgen.analytics.health import (
+    FINDINGS,
+    Health,
+    Status,
+    assess,
+    overview,
+    status_counts,
+    visible_health,
+    worst_first,
+)
 from kamgen.analytics.pages import (
     ActionDue,
     ChecklistRow,
@@ -82,4 +91,6 @@ __all__ = [
     "status_counts",
     "tag_slug",
     "tier_counts",
+    "visible_health",
+    "worst_first",
 ]

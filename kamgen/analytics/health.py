@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kamgen.analytics.pages import OPEN_ACTIONS, OPEN_GOALS, is_overdue_goal
-from kamgen.model import AccountRecord, Portfolio
+from kamgen.model import AccountRecord, Portfolio, cleared, shows
 from kamgen.problems import Level
 from kamgen.rule import Finding, Key, Param, Rule, Severity, rule
 from kamgen.schema import (
@@ -33,6 +33,7 @@ from kamgen.schema import (
     Stakeholder,
     Stance,
     Tactic,
+    Visibility,
 )
 
 SUPPORTIVE = (Stance.MENTOR, Stance.SUPPORTER)
@@ -305,9 +306,39 @@ def assess(record: AccountRecord, settings: Settings, today: dt.date) -> Health:
 
 def overview(portfolio: Portfolio, today: dt.date) -> list[tuple[AccountRecord, Health]]:
     """Every account's health, worst first."""
+    return worst_first([(rec, assess(rec, portfolio.settings, today)) for rec in portfolio.accounts])
+
+
+def worst_first(rows: list[tuple[AccountRecord, Health]]) -> list[tuple[AccountRecord, Health]]:
     order = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2}
-    rows = [(rec, assess(rec, portfolio.settings, today)) for rec in portfolio.accounts]
     return sorted(rows, key=lambda r: (order[r[1].status], -len(r[1].findings), r[0].data.name))
+
+
+def visible_health(full: Portfolio, level: Visibility, today: dt.date) -> dict[str, Health]:
+    """Health as a reader cleared to ``level`` may see it, by account id.
+
+    A verdict is never computed from redacted data: the status comes from the
+    whole account, as the account team sees it. A finding is shown only when
+    everything it names is visible at ``level`` (its item and its people),
+    so a public build neither invents findings about people it leaves out
+    ("no contacts") nor reveals the ones it hides.
+    """
+    allowed = cleared(level)
+    shown: dict[str, Health] = {}
+    for rec in full.accounts:
+        if rec.data.visibility not in allowed:
+            continue
+        health = assess(rec, full.settings, today)
+
+        def seen(person: str, rec: AccountRecord = rec) -> bool:
+            return person in rec.people and rec.people[person].visibility in allowed
+
+        findings = tuple(
+            f for f in health.findings if all(map(seen, f.stakeholders)) and shows(rec.data, f.path, allowed)
+        )
+        players = tuple(p for p in health.supportive_key_players if seen(p))
+        shown[rec.id] = Health(rec.id, health.status, findings, players)
+    return shown
 
 
 def status_counts(rows: list[tuple[AccountRecord, Health]]) -> list[tuple[Status, int]]:

@@ -1,0 +1,94 @@
+"""References shown by name on pages, never as raw ids.
+
+The ``ref`` template filter reads the kind of a field from its schema
+marker (see :mod:`kamgen.refs`) and shows each id the way that kind is
+shown: a stakeholder, goal or interest as a link to its row on the account
+page, a team member by name, a checklist by title. A new reference field
+is shown with ``{{ item | ref("field") }}`` and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from kamgen import escape, refs
+from kamgen.model import AccountRecord, Portfolio
+from kamgen.schema import Member
+
+# Kinds that have a row on the account page: the anchor prefix of that row
+# and the attribute that names an item.
+_ROWS: dict[refs.Kind, tuple[str, str]] = {
+    "stakeholder": ("person-", "name"),
+    "goal": ("goal-", "statement"),
+    "interest": ("interest-", "interest"),
+}
+
+
+def names(
+    kind: refs.Kind,
+    ids: Iterable[str],
+    *,
+    record: AccountRecord | None,
+    team: Mapping[str, Member],
+    portfolio: Portfolio | None = None,
+    page: str = "",
+) -> Markup:
+    """Ids of one kind as names, comma-separated; ``page`` is the account
+    page's path when linking to its rows from another page."""
+    return Markup(", ").join(_name(kind, i, record, team, portfolio, page) for i in ids)
+
+
+def _name(
+    kind: refs.Kind,
+    item_id: str,
+    record: AccountRecord | None,
+    team: Mapping[str, Member],
+    portfolio: Portfolio | None,
+    page: str,
+) -> Markup:
+    if kind in _ROWS:
+        anchor, attr = _ROWS[kind]
+        item = record.items[kind].get(item_id) if record is not None else None
+        text = getattr(item, attr) if item is not None else item_id
+        return Markup("[{}]({})").format(escape.md(text), escape.url(page, "#", anchor, item_id))
+    if kind == "team member":
+        member = team.get(item_id)
+        return escape.md(member.name if member else item_id)
+    titles = {c.id: c.title for c in portfolio.checklists} if portfolio is not None else {}
+    return escape.md(titles.get(item_id, item_id))
+
+
+@jinja2.pass_context
+def ref_filter(
+    ctx: jinja2.runtime.Context,
+    item: BaseModel,
+    attr: str,
+    record: AccountRecord | None = None,
+    page: str = "",
+) -> Markup:
+    """``{{ action | ref("goal") }}``: the ids in a reference field as names.
+    ``record`` defaults to the page's ``record``."""
+    value: Any = getattr(item, attr)
+    ids = value if isinstance(value, list) else [value] if value is not None else []
+    return names(
+        refs.kind_of(type(item), attr),
+        ids,
+        record=record if record is not None else ctx.get("record"),
+        team=ctx.get("team") or {},
+        portfolio=ctx.get("portfolio"),
+        page=page,
+    )
+
+
+@jinja2.pass_context
+def people_filter(
+    ctx: jinja2.runtime.Context, ids: Iterable[str], record: AccountRecord, page: str = ""
+) -> Markup:
+    """``{{ ids | people(record) }}``: stakeholder ids as links to their rows,
+    for lists that are not a schema field (a finding's stakeholders)."""
+    return names("stakeholder", ids, record=record, team=ctx.get("team") or {}, page=page)
