@@ -1,4 +1,4 @@
-"""`kamgen report` and health findings in `kamgen validate`."""
+"""`kamgen report` and health findings in `kamgen validate` (in-process: test_cli runs the real command)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import assert_golden
+from tests.cli_helpers import kamgen_here as kamgen
 from tests.conftest import MINIMAL
-from tests.test_cli import kamgen
 
 TODAY = "2026-11-26"
 
