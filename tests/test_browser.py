@@ -250,6 +250,22 @@ def test_clicking_a_map_node_jumps_to_the_person(
 # --- search ---------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def search_page(
+    browser: Browser, base_url: str, search_initializing_text: str
+) -> Iterator[tuple[Page, Recorder, str]]:
+    """The home page with Material's search ready, shared by the search tests (each
+    empties the box first), and the text the results show while the box is empty."""
+    opener = Opener(browser, base_url)
+    page, recorder = opener("")
+    meta = page.locator(".md-search-result__meta")
+    # The built page says "Initializing search" until the index is loaded; a query
+    # sent before then is dropped, so wait for Material to be ready.
+    expect(meta).not_to_have_text(search_initializing_text, timeout=TIMEOUT_MS)
+    yield page, recorder, (meta.text_content() or "").strip()
+    opener.close()
+
+
 @pytest.mark.parametrize(
     ("query", "account"),
     [
@@ -260,18 +276,17 @@ def test_clicking_a_map_node_jumps_to_the_person(
         ("Graham Pike", "megamart-retail"),  # a Latin name in another account
     ],
 )
-def test_search_finds_stakeholder(
-    open_page: Callable[..., tuple[Page, Recorder]], search_initializing_text: str, query: str, account: str
-) -> None:
-    page, recorder = open_page("")
+def test_search_finds_stakeholder(search_page: tuple[Page, Recorder, str], query: str, account: str) -> None:
+    page, recorder, ready = search_page
     meta = page.locator(".md-search-result__meta")
-    # The built page says "Initializing search" until the index is loaded; a query
-    # sent before then is dropped, so wait for Material to be ready.
-    expect(meta).not_to_have_text(search_initializing_text, timeout=TIMEOUT_MS)
-    ready = (meta.text_content() or "").strip()
     search = page.locator("input.md-search__input")
     search.click()
     expect(search).to_be_focused()
+    # Empty the box (the previous test's query) and wait for the results to clear.
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.press("Backspace")
+    expect(search).to_have_value("")
+    expect(meta).to_have_text(ready)
     page.keyboard.type(query)
     # Material searches on keyup. CJK text arrives without key events (as from an
     # IME), so finish with a key that moves the caret, as committing an IME does.
