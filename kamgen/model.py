@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel
 
 from kamgen import refs
-from kamgen.schema import Account, Language, Settings, Stakeholder, Visibility
+from kamgen.schema import Account, Language, Settings, Stakeholder, Visibility, VisibilityDefaults
 
 VISIBILITY_ORDER = [Visibility.PUBLIC, Visibility.INTERNAL, Visibility.RESTRICTED]
 
@@ -111,11 +111,67 @@ class Portfolio:
         """The portfolio as someone cleared up to ``level`` may see it."""
         allowed = cleared(level)
         kept = tuple(
-            replace(rec, data=data, body=rec.body if data.narrative_visibility in allowed else "")
+            replace(
+                rec,
+                data=_hide_notes(data, allowed),
+                body=rec.body if data.narrative_visibility in allowed else "",
+            )
             for rec in self.accounts
             if (data := redact(rec.data, allowed)) is not None
         )
         return replace(self, accounts=kept)
+
+
+def _hide_notes(account: Account, allowed: set[Visibility]) -> Account:
+    """Text that belongs to the account rather than to an item: why it is a
+    key account, and the notes on checklist answers."""
+    update: dict[str, Any] = {}
+    if account.why_key and account.why_key_visibility not in allowed:
+        update["why_key"] = None
+    if any(
+        a.note and a.visibility not in allowed
+        for answers in account.checklists.values()
+        for a in answers.values()
+    ):
+        update["checklists"] = {
+            cid: {
+                item: a if a.visibility in allowed else a.model_copy(update={"note": None})
+                for item, a in answers.items()
+            }
+            for cid, answers in account.checklists.items()
+        }
+    return account.model_copy(update=update) if update else account
+
+
+def with_defaults(account: Account, defaults: VisibilityDefaults) -> Account:
+    """The account with the settings' default visibility on every item that
+    gives none of its own (as written in the file)."""
+    update: dict[str, Any] = {}
+    for section in ("stakeholders", "relationships", "interests", "practices", "goals", "actions", "notes"):
+        level = getattr(defaults, section)
+        items = getattr(account, section)
+        if level is not Visibility.INTERNAL and any("visibility" not in i.model_fields_set for i in items):
+            update[section] = [
+                i if "visibility" in i.model_fields_set else i.model_copy(update={"visibility": level})
+                for i in items
+            ]
+    for field_name, level in (
+        ("why_key_visibility", defaults.why_key),
+        ("narrative_visibility", defaults.narrative),
+    ):
+        if field_name not in account.model_fields_set:
+            update[field_name] = level
+    if defaults.checklist_notes is not Visibility.INTERNAL:
+        update["checklists"] = {
+            cid: {
+                item: a
+                if "visibility" in a.model_fields_set
+                else a.model_copy(update={"visibility": defaults.checklist_notes})
+                for item, a in answers.items()
+            }
+            for cid, answers in account.checklists.items()
+        }
+    return account.model_copy(update=update) if update else account
 
 
 def cleared(level: Visibility) -> set[Visibility]:

@@ -16,7 +16,7 @@ from kamgen import checks, codes, rules
 from kamgen.ids import is_valid_id
 from kamgen.limits import Limits
 from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file
-from kamgen.model import AccountRecord, Portfolio, all_checklists
+from kamgen.model import AccountRecord, Portfolio, all_checklists, with_defaults
 from kamgen.problems import Level, Problem, capped, has_errors, sort_problems
 from kamgen.project import SETTINGS_FILE, Project
 from kamgen.schema import Account, Settings
@@ -78,6 +78,7 @@ def load_account(
     if has_errors(problems):
         return None, capped(problems, limits)
     positions = {key: (pos.line, pos.col) for key, pos in doc.values.items()}
+    account = with_defaults(account, settings.visibility_defaults)
     return AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line, positions), problems
 
 

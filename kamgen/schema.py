@@ -421,6 +421,8 @@ class Action(Model):
 class Answer(Model):
     done: Bool
     note: Text | None = None
+    visibility: Visibility = Visibility.INTERNAL
+    """Who may read the note; whether the item is done is shown with the account."""
 
 
 class Note(Model):
@@ -448,6 +450,8 @@ class Account(Model):
     tags: list[Annotated[Text, StringConstraints(max_length=40)]] = []
     visibility: Visibility = Visibility.INTERNAL
     why_key: Text | None = None
+    why_key_visibility: Visibility = Visibility.INTERNAL
+    """Who may read `why_key`."""
     """Why this is (or should be) a key account, in our words."""
     qualification: Qualification = Qualification()
     stakeholders: list[Stakeholder] = []
@@ -559,6 +563,23 @@ class Site(Model):
     """Path from repo_url to the repository root's files, e.g. edit/main/."""
 
 
+class VisibilityDefaults(Model):
+    """The visibility of an item that does not give its own, by kind. Where a
+    slip would hurt, make the default strict: `interests: restricted` keeps an
+    unmarked kickback off the company-wide site."""
+
+    stakeholders: Visibility = Visibility.INTERNAL
+    relationships: Visibility = Visibility.INTERNAL
+    interests: Visibility = Visibility.INTERNAL
+    practices: Visibility = Visibility.INTERNAL
+    goals: Visibility = Visibility.INTERNAL
+    actions: Visibility = Visibility.INTERNAL
+    notes: Visibility = Visibility.INTERNAL
+    checklist_notes: Visibility = Visibility.INTERNAL
+    why_key: Visibility = Visibility.INTERNAL
+    narrative: Visibility = Visibility.INTERNAL
+
+
 class Limits(Model):
     """Caps that keep one hostile or broken file from exhausting CI."""
 
@@ -591,6 +612,7 @@ class Settings(Model):
     """Custom checklists, beside the built-in ones."""
     health: HealthSettings = HealthSettings()
     limits: Limits = Limits()
+    visibility_defaults: VisibilityDefaults = VisibilityDefaults()
 
 
 def json_schema(model: type[BaseModel], name: str) -> dict[str, Any]:

@@ -90,3 +90,30 @@ def test_a_held_out_account_is_not_red_in_public() -> None:
     assert public["status"] == full["status"]
     codes = {f["code"] for f in public["findings"]}
     assert not codes & {"H101", "H104", "H106"}, codes
+
+
+def test_a_hidden_ally_is_a_restricted_contact_not_an_empty_cell() -> None:
+    from kamgen import app
+
+    assert SAMPLE is not None
+    project = Project(ROOT)
+    record = next(r for r in SAMPLE.accounts if any(v.tactic == "whisper" for v in r.data.interests))
+    interest = next(v for v in record.data.interests if v.tactic == "whisper")
+    assert interest.ally is not None
+    people = [
+        s.model_copy(update={"visibility": Visibility.RESTRICTED}) if s.id == interest.ally else s
+        for s in record.data.stakeholders
+    ]
+    interests = [
+        v.model_copy(update={"visibility": Visibility.PUBLIC}) if v is interest else v
+        for v in record.data.interests
+    ]
+    data = record.data.model_copy(
+        update={"stakeholders": people, "interests": interests, "visibility": Visibility.PUBLIC}
+    )
+    held = AccountRecord(record.id, record.path, data, record.body, 1, record.positions)
+    portfolio = Portfolio(SAMPLE.settings, (held,), SAMPLE.checklists)
+    site = app.render(project, portfolio, today=TODAY, visibility=Visibility.INTERNAL)
+    page = next(p.content for p in site.pages if p.path == f"accounts/{record.id}.md")
+    row = next(line for line in page.splitlines() if f'id="interest-{interest.id}"' in line)
+    assert "*a restricted contact*" in row
