@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve validate test lint schema clean
+.PHONY: site serve validate test test-slow lint schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,13 @@ serve: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/kamgen validate
 
-## test: lint, type-check and run the whole test suite
+## test: lint, type-check and run the test suite, except the slow scale tests
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+## test-slow: only the slow scale tests (CI runs them after `make test`)
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check kamgen tests bench

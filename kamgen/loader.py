@@ -8,6 +8,7 @@ Nothing here raises on bad input; problems are collected on the document.
 
 from __future__ import annotations
 
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -183,17 +184,33 @@ def _position_of(text: str, index: int) -> Pos:
     return Pos(line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
+# What YAML counts as a line break, as its marks count lines.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _yaml_error(out: Collector, exc: yaml.YAMLError, source: str, line_offset: int) -> None:
     mark = getattr(exc, "problem_mark", None)
     if isinstance(exc, yaml.reader.ReaderError):
-        pos = _position_of(source, exc.position)
+        index = exc.position
+        if Loader is not yaml.SafeLoader:
+            # libyaml counts this position in UTF-8 bytes, not characters.
+            index = len(source.encode("utf-8")[:index].decode("utf-8", errors="ignore"))
+        pos = _position_of(source, index)
         out.add(
             Pos(pos.line + line_offset, pos.col),
             codes.YAML_SYNTAX,
             f"character U+{exc.character:04X} is not allowed in YAML",
         )
         return
-    pos = Pos(mark.line + 1 + line_offset, mark.column + 1) if mark is not None else Pos(1 + line_offset, 1)
+    pos = Pos(1 + line_offset, 1)
+    if mark is not None:
+        lines = _LINE_BREAK.split(source)
+        line, col = mark.line, mark.column
+        if line >= len(lines):
+            # libyaml puts the end of a file without a final line break on the
+            # line after it; point at the end of the last line instead.
+            line, col = len(lines) - 1, len(lines[-1])
+        pos = Pos(line + 1 + line_offset, col + 1)
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
     message = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
     out.add(pos, codes.YAML_SYNTAX, message)

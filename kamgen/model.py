@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -45,10 +45,15 @@ class ChecklistDef:
 
 
 def builtin_checklists(language: Language) -> list[ChecklistDef]:
+    return list(_builtin_checklists(language))
+
+
+@cache  # read once: every account file's checks ask for them
+def _builtin_checklists(language: Language) -> tuple[ChecklistDef, ...]:
     raw: list[dict[str, Any]] = yaml.safe_load(
         resources.files("kamgen").joinpath("builtin_checklists.yml").read_text("utf-8")
     )
-    return [
+    return tuple(
         ChecklistDef(
             c["id"],
             c["title"][language.value],
@@ -56,7 +61,7 @@ def builtin_checklists(language: Language) -> list[ChecklistDef]:
             builtin=True,
         )
         for c in raw
-    ]
+    )
 
 
 def all_checklists(settings: Settings) -> list[ChecklistDef]:

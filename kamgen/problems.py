@@ -26,6 +26,15 @@ _LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 # documentation) in kamgen.codes, which builds on this module.
 TOO_MANY = "K015"
 
+# Messages quote what the user wrote (keys, file names). A line break or other
+# control character there would split a problem over two lines, or forge one.
+_ESCAPES = {
+    code: (
+        "\\n" if code == 10 else "\\r" if code == 13 else f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+    )
+    for code in [*range(0, 9), *range(10, 32), *range(0x7F, 0xA0), 0x2028, 0x2029]
+}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -37,7 +46,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.level} {self.code} {self.message}"
+        path, message = self.path.translate(_ESCAPES), self.message.translate(_ESCAPES)
+        return f"{path}:{self.line}:{self.col}: {self.level} {self.code} {message}"
 
 
 class _Where(Protocol):

@@ -236,7 +236,9 @@ def build_site(project: Project, settings: Settings, site: Site, site_dir: Path)
         write_docs(project, site.pages)
         staging = outdir.staging_dir(site_dir)
         try:
-            words = write_search_dictionary(project, site.search_terms)
+            # Loading even an empty user dictionary makes jieba read its whole
+            # model (about 1.5 s); without Chinese names there is nothing to add.
+            words = write_search_dictionary(project, site.search_terms) if site.search_terms else None
             overrides = write_overrides(project, site)
             cfg = config(project, settings, staging, site.nav, site.stylesheets, words, overrides)
             run_mkdocs(write_config(project, cfg))

@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: build and serve the sample site, find Chromium,
+"""Helpers for the browser tests: serve a built site, find Chromium,
 record what a page requests and logs, and check screenshots and colours.
 
 Nothing here downloads a browser: the tests drive Debian's Chromium.
@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = ROOT / "test-output" / "browser"
-TODAY = "2026-11-26"
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -49,10 +47,6 @@ INSTALL_HINT = (
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 INLINE_SCHEMES = frozenset({"data", "blob"})
-
-# Project files `kamgen build` needs; the same set as conftest's sample_project.
-PROJECT_FILES = ("kamgen.yml", "mkdocs.yml")
-PROJECT_DIRS = ("accounts", "docs", "templates")
 
 
 # --- the browser-missing policy ------------------------------------------------
@@ -81,30 +75,7 @@ def find_chromium() -> str:
     raise AssertionError("unreachable")  # pytest.fail/skip raise
 
 
-# --- building and serving the sample site --------------------------------------
-
-
-def build_sample_site(dest: Path) -> Path:
-    """Copy the sample portfolio to ``dest``, build it, and return the site folder."""
-    for name in PROJECT_FILES:
-        shutil.copy(ROOT / name, dest / name)
-    for name in PROJECT_DIRS:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, dest / name)
-    proc = subprocess.run(
-        [sys.executable, "-m", "kamgen", "-C", str(dest), "build", "--today", TODAY],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, (
-        f"`kamgen build` exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
-    )
-    site = dest / "site"
-    assert (site / "index.html").is_file(), f"no index.html in {site}"
-    return site
+# --- serving a built site ------------------------------------------------------
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -1,7 +1,8 @@
 """The built site in a real headless Chromium, served from 127.0.0.1.
 
-The sample portfolio is built once per session and served over HTTP; every test
-opens its own browser context. Without Chromium the tests are skipped, except in
+The sample portfolio built once per session (conftest's ``built_sample``) is
+served over HTTP; every test opens its own browser context in the run's one
+Chromium (conftest's ``browser``). Without Chromium the tests are skipped, except in
 CI (CI=true), where they fail.
 """
 
@@ -15,13 +16,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from kamgen.project import Project
 from tests.browser import (
     OUTPUT_DIR,
     ROOT,
     TEXT_COLOURS_JS,
     Recorder,
     assert_screenshot,
-    build_sample_site,
     contrast,
     is_local,
     luminance,
@@ -35,9 +36,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 try:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 except ImportError:  # reported by the `browser` fixture, under the CI policy
-    expect = sync_playwright = None  # type: ignore[assignment]
+    expect = None  # type: ignore[assignment]
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +53,8 @@ Scheme = Literal["light", "dark"]
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_site(tmp_path_factory.mktemp("browser-project"))
+def site_dir(built_sample: Project) -> Path:
+    return built_sample.root / "site"
 
 
 @pytest.fixture(scope="session")
@@ -68,19 +69,21 @@ def output_dir() -> Path:
     return OUTPUT_DIR
 
 
-@pytest.fixture
-def open_page(browser: Browser, base_url: str) -> Iterator[Callable[..., tuple[Page, Recorder]]]:
-    """Open ``path`` of the site in a fresh context; returns the page and its recorder."""
-    contexts: list[BrowserContext] = []
+class Opener:
+    """Opens pages of the site, each in a fresh browser context."""
 
-    def open_(path: str = "", *, color_scheme: Scheme = "light") -> tuple[Page, Recorder]:
-        context = browser.new_context(
-            base_url=base_url,
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.browser, self.base_url = browser, base_url
+        self.contexts: list[BrowserContext] = []
+
+    def __call__(self, path: str = "", *, color_scheme: Scheme = "light") -> tuple[Page, Recorder]:
+        context = self.browser.new_context(
+            base_url=self.base_url,
             color_scheme=color_scheme,
             viewport={"width": 1280, "height": 800},
             service_workers="block",
         )
-        contexts.append(context)
+        self.contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
         # Requests to other hosts are recorded (by the page) and then refused, so
         # a stray font or script fails fast instead of waiting on the network.
@@ -88,13 +91,43 @@ def open_page(browser: Browser, base_url: str) -> Iterator[Callable[..., tuple[P
         page = context.new_page()
         recorder = Recorder()
         recorder.attach(page)
-        response = page.goto(urljoin(base_url, path))
+        response = page.goto(urljoin(self.base_url, path))
         assert response is not None and response.ok, f"GET /{path}: {response and response.status}"
         return page, recorder
 
-    yield open_
-    for context in contexts:
-        context.close()
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser, base_url: str) -> Iterator[Callable[..., tuple[Page, Recorder]]]:
+    """Open ``path`` of the site in a fresh context; returns the page and its recorder.
+
+    For tests that act on the page (click, type); tests that only look use ``view``.
+    """
+    opener = Opener(browser, base_url)
+    yield opener
+    opener.close()
+
+
+@pytest.fixture(scope="module")
+def view(browser: Browser, base_url: str) -> Iterator[Callable[..., tuple[Page, Recorder]]]:
+    """Like ``open_page``, but each (path, colour scheme) is loaded once, until the
+    network is idle, and the same page goes to every test that only looks at it
+    (reads, measures, screenshots): a page load costs Chromium about a second."""
+    opener = Opener(browser, base_url)
+    loaded: dict[tuple[str, Scheme], tuple[Page, Recorder]] = {}
+
+    def view_(path: str = "", *, color_scheme: Scheme = "light") -> tuple[Page, Recorder]:
+        if (path, color_scheme) not in loaded:
+            page, recorder = opener(path, color_scheme=color_scheme)
+            page.wait_for_load_state("networkidle")
+            loaded[path, color_scheme] = (page, recorder)
+        return loaded[path, color_scheme]
+
+    yield view_
+    opener.close()
 
 
 @pytest.fixture(scope="session")
@@ -142,17 +175,15 @@ PAGE_IDS = ["home", "account", "ranking", "health", "time", "accounts"]
 
 
 @pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
-def test_page_requests_only_localhost(open_page: Callable[..., tuple[Page, Recorder]], path: str) -> None:
-    page, recorder = open_page(path)
+def test_page_requests_only_localhost(view: Callable[..., tuple[Page, Recorder]], path: str) -> None:
+    page, recorder = view(path)
     page.wait_for_load_state("networkidle")
     recorder.assert_only_local_requests()
 
 
 @pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
-def test_page_has_no_console_or_page_errors(
-    open_page: Callable[..., tuple[Page, Recorder]], path: str
-) -> None:
-    page, recorder = open_page(path)
+def test_page_has_no_console_or_page_errors(view: Callable[..., tuple[Page, Recorder]], path: str) -> None:
+    page, recorder = view(path)
     expect(page.locator("article h1").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     recorder.assert_no_errors()
@@ -162,9 +193,9 @@ def test_page_has_no_console_or_page_errors(
 
 
 def test_relationship_map_has_one_node_per_visible_stakeholder(
-    open_page: Callable[..., tuple[Page, Recorder]], expected_people: dict[str, str]
+    view: Callable[..., tuple[Page, Recorder]], expected_people: dict[str, str]
 ) -> None:
-    page, recorder = open_page(ACCOUNT_PATH)
+    page, recorder = view(ACCOUNT_PATH)
     graph = require(page, "svg.kg-map", "relationship map")
     expect(graph).to_have_count(1)
     expect(graph).to_be_visible()
@@ -176,8 +207,8 @@ def test_relationship_map_has_one_node_per_visible_stakeholder(
     recorder.assert_no_errors()
 
 
-def test_goal_timeline_is_visible(open_page: Callable[..., tuple[Page, Recorder]]) -> None:
-    page, recorder = open_page(ACCOUNT_PATH)
+def test_goal_timeline_is_visible(view: Callable[..., tuple[Page, Recorder]]) -> None:
+    page, recorder = view(ACCOUNT_PATH)
     timeline = require(page, "svg.kg-timeline", "goal timeline")
     expect(timeline).to_have_count(1)
     expect(timeline).to_be_visible()
@@ -186,8 +217,8 @@ def test_goal_timeline_is_visible(open_page: Callable[..., tuple[Page, Recorder]
     recorder.assert_no_errors()
 
 
-def test_time_page_shows_the_owner_chart(open_page: Callable[..., tuple[Page, Recorder]]) -> None:
-    page, recorder = open_page("time/")
+def test_time_page_shows_the_owner_chart(view: Callable[..., tuple[Page, Recorder]]) -> None:
+    page, recorder = view("time/")
     chart = require(page, "svg.kg-chart-owners", "time-allocation chart")
     expect(chart).to_be_visible()
     # One dashed capacity outline per team member in kamgen.yml.
@@ -219,6 +250,22 @@ def test_clicking_a_map_node_jumps_to_the_person(
 # --- search ---------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def search_page(
+    browser: Browser, base_url: str, search_initializing_text: str
+) -> Iterator[tuple[Page, Recorder, str]]:
+    """The home page with Material's search ready, shared by the search tests (each
+    empties the box first), and the text the results show while the box is empty."""
+    opener = Opener(browser, base_url)
+    page, recorder = opener("")
+    meta = page.locator(".md-search-result__meta")
+    # The built page says "Initializing search" until the index is loaded; a query
+    # sent before then is dropped, so wait for Material to be ready.
+    expect(meta).not_to_have_text(search_initializing_text, timeout=TIMEOUT_MS)
+    yield page, recorder, (meta.text_content() or "").strip()
+    opener.close()
+
+
 @pytest.mark.parametrize(
     ("query", "account"),
     [
@@ -229,18 +276,17 @@ def test_clicking_a_map_node_jumps_to_the_person(
         ("Graham Pike", "megamart-retail"),  # a Latin name in another account
     ],
 )
-def test_search_finds_stakeholder(
-    open_page: Callable[..., tuple[Page, Recorder]], search_initializing_text: str, query: str, account: str
-) -> None:
-    page, recorder = open_page("")
+def test_search_finds_stakeholder(search_page: tuple[Page, Recorder, str], query: str, account: str) -> None:
+    page, recorder, ready = search_page
     meta = page.locator(".md-search-result__meta")
-    # The built page says "Initializing search" until the index is loaded; a query
-    # sent before then is dropped, so wait for Material to be ready.
-    expect(meta).not_to_have_text(search_initializing_text, timeout=TIMEOUT_MS)
-    ready = (meta.text_content() or "").strip()
     search = page.locator("input.md-search__input")
     search.click()
     expect(search).to_be_focused()
+    # Empty the box (the previous test's query) and wait for the results to clear.
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.press("Backspace")
+    expect(search).to_have_value("")
+    expect(meta).to_have_text(ready)
     page.keyboard.type(query)
     # Material searches on keyup. CJK text arrives without key events (as from an
     # IME), so finish with a key that moves the caret, as committing an IME does.
@@ -272,8 +318,8 @@ def test_search_finds_stakeholder(
 # --- screenshots and dark mode -----------------------------------------------------
 
 
-def test_account_screenshot_light(open_page: Callable[..., tuple[Page, Recorder]], output_dir: Path) -> None:
-    page, _ = open_page(ACCOUNT_PATH)
+def test_account_screenshot_light(view: Callable[..., tuple[Page, Recorder]], output_dir: Path) -> None:
+    page, _ = view(ACCOUNT_PATH)
     expect(page.locator("article h1").first).to_be_visible()
     path = output_dir / "account-light.png"
     path.unlink(missing_ok=True)
@@ -281,8 +327,8 @@ def test_account_screenshot_light(open_page: Callable[..., tuple[Page, Recorder]
     assert_screenshot(path, min_bytes=20_000, min_width=1280, min_height=801)
 
 
-def test_account_map_screenshot(open_page: Callable[..., tuple[Page, Recorder]], output_dir: Path) -> None:
-    page, _ = open_page(ACCOUNT_PATH)
+def test_account_map_screenshot(view: Callable[..., tuple[Page, Recorder]], output_dir: Path) -> None:
+    page, _ = view(ACCOUNT_PATH)
     graph = require(page, "svg.kg-map", "relationship map")
     expect(graph).to_be_visible()
     path = output_dir / "account-map.png"
@@ -291,8 +337,8 @@ def test_account_map_screenshot(open_page: Callable[..., tuple[Page, Recorder]],
     assert_screenshot(path, min_bytes=2_000, min_width=150, min_height=100)
 
 
-def test_account_screenshot_dark(open_page: Callable[..., tuple[Page, Recorder]], output_dir: Path) -> None:
-    page, recorder = open_page(ACCOUNT_PATH, color_scheme="dark")
+def test_account_screenshot_dark(view: Callable[..., tuple[Page, Recorder]], output_dir: Path) -> None:
+    page, recorder = view(ACCOUNT_PATH, color_scheme="dark")
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     background = parse_rgb(page.evaluate("() => getComputedStyle(document.body).backgroundColor"))
     assert luminance(background) < 0.2, f"dark mode, yet the page background is {background}"
@@ -308,9 +354,9 @@ def test_account_screenshot_dark(open_page: Callable[..., tuple[Page, Recorder]]
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_map_names_are_readable(
-    open_page: Callable[..., tuple[Page, Recorder]], expected_people: dict[str, str], scheme: Scheme
+    view: Callable[..., tuple[Page, Recorder]], expected_people: dict[str, str], scheme: Scheme
 ) -> None:
-    page, _ = open_page(ACCOUNT_PATH, color_scheme=scheme)
+    page, _ = view(ACCOUNT_PATH, color_scheme=scheme)
     texts = require(page, ".kg-map text", "relationship map's names")
     # The first text that is a person's name; the first text of any kind otherwise.
     contents = [t.strip() for t in texts.all_text_contents()]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kamgen.problems import Level, Problem, exit_code, format_github
+from kamgen.problems import Level, Problem, exit_code, format_github, format_text
 from tests.cli_helpers import assert_golden
 from tests.conftest import MINIMAL, ROOT
 
@@ -89,6 +89,18 @@ def test_github_escaping() -> None:
     assert format_github([problem]) == (
         "::warning file=a%2Cb%3Ac.yaml,line=3,col=4,title=K1::50%25 done%0Anext: line\n"
     )
+
+
+def test_text_format_keeps_a_problem_on_one_line() -> None:
+    # A key the user wrote is quoted in the message; its line break must not
+    # split the problem or forge a second one.
+    problem = Problem(
+        "a\nb.yaml", 3, 4, Level.ERROR, "K102", "checklists.\r\nx:1:1: error K000\u2028 is empty"
+    )
+    assert format_text([problem]).splitlines() == [
+        "a\\nb.yaml:3:4: error K102 checklists.\\r\\nx:1:1: error K000\\u2028 is empty",
+        "1 error(s), 0 warning(s)",
+    ]
 
 
 def test_exit_code_mapping() -> None:

@@ -92,6 +92,18 @@ def test_control_character_is_reported_with_position() -> None:
     assert "U+0007" in doc.problems[0].message
 
 
+def test_unexpected_end_without_a_final_line_break_points_inside_the_file() -> None:
+    # libyaml reports it on the line after the last one, which the file does not have.
+    doc = parse("name: ok\nowner: [unclosed")
+    assert positions(doc.problems) == [(2, 17, "K003")]
+
+
+def test_control_character_after_chinese_text_is_counted_in_characters() -> None:
+    # libyaml reports the offset in UTF-8 bytes; an editor counts characters.
+    doc = parse("name: 廣州雅居\nowner: 陳杰\x07\n")
+    assert positions(doc.problems) == [(2, 10, "K003")]
+
+
 def test_empty_and_non_mapping_documents() -> None:
     assert positions(parse("").problems) == [(1, 1, "K009")]
     assert positions(parse("# only a comment\n").problems) == [(1, 1, "K009")]

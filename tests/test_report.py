@@ -1,25 +1,33 @@
-"""`kamgen report` and health findings in `kamgen validate`."""
+"""`kamgen report` and health findings in `kamgen validate` (in-process: test_cli runs the real command)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli_helpers import assert_golden
+from tests.cli_helpers import kamgen_here as kamgen
 from tests.conftest import MINIMAL
-from tests.test_cli import kamgen
 
 TODAY = "2026-11-26"
 
 
-def test_json_report_golden() -> None:
+@pytest.fixture(scope="module")
+def sample_report() -> str:
+    """`kamgen report --format json` of the samples, run once for the tests that read it."""
     result = kamgen("report", "--format", "json", "--today", TODAY)
     assert result.returncode == 0, result.stderr
-    assert_golden("report.json", result.stdout)
+    return result.stdout
 
 
-def test_json_report_shape_is_stable() -> None:
-    data = json.loads(kamgen("report", "--format", "json", "--today", TODAY).stdout)
+def test_json_report_golden(sample_report: str) -> None:
+    assert_golden("report.json", sample_report)
+
+
+def test_json_report_shape_is_stable(sample_report: str) -> None:
+    data = json.loads(sample_report)
     assert data["report_version"] == 2
     assert set(data) == {
         "report_version", "today", "visibility", "currency", "accounts", "owners", "portfolio", "neglected", "senior_visits",
@@ -42,12 +50,11 @@ def test_json_report_shape_is_stable() -> None:
     assert data["portfolio"]["mismatches"] == ["megamart-retail"]
 
 
-def test_finding_parameters_keep_their_types_in_json() -> None:
-    text = kamgen("report", "--format", "json", "--today", TODAY).stdout
-    assert '"None"' not in text
+def test_finding_parameters_keep_their_types_in_json(sample_report: str) -> None:
+    assert '"None"' not in sample_report
     params = [
         f["params"]
-        for a in json.loads(text)["accounts"]
+        for a in json.loads(sample_report)["accounts"]
         for f in a["health"]["findings"]
         if f["code"] == "H108"
     ]
@@ -55,8 +62,8 @@ def test_finding_parameters_keep_their_types_in_json() -> None:
     assert None in days and all(d is None or isinstance(d, int) for d in days)
 
 
-def test_report_respects_visibility() -> None:
-    internal = kamgen("report", "--format", "json", "--today", TODAY).stdout
+def test_report_respects_visibility(sample_report: str) -> None:
+    internal = sample_report
     restricted = kamgen("report", "--format", "json", "--today", TODAY, "--visibility", "restricted").stdout
     assert "wu-lei" not in internal and "wu-lei" in restricted
 

@@ -9,8 +9,6 @@ set its marker. URLs that could leave an attribute are refused by validation.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -21,6 +19,7 @@ import yaml
 from kamgen.pipeline import load
 from kamgen.project import Project
 from tests.browser import serve
+from tests.conftest import kamgen_build
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -42,7 +41,6 @@ PAYLOADS = [
     "`<script>alert(13)</script>`",
     "<style>*{display:none}</style><body onload=alert(14)>",
 ]
-TODAY = "2026-11-26"
 
 
 def hostile_settings() -> dict[str, object]:
@@ -77,12 +75,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "kamgen.yml").write_text(yaml.safe_dump(hostile_settings(), allow_unicode=True), encoding="utf-8")
     (root / "accounts").mkdir()
     (root / "accounts" / "acme.yaml").write_text(yaml.safe_dump(ACCOUNT), encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "kamgen", "-C", str(root), "build", "--today", TODAY],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = kamgen_build(root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "site"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,20 +12,10 @@ import pytest
 
 from kamgen.project import Project
 from tests import synth
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_project, copy_sample
+from tests.conftest import kamgen_build as build
 
 pytestmark = pytest.mark.site
-TODAY = "2026-11-26"
-
-
-def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kamgen", "-C", str(root), "build", "--today", TODAY, *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
 
 
 class _Text(HTMLParser):
@@ -63,10 +52,15 @@ def page(site: Path, path: str) -> _Text:
     return parser
 
 
-def test_sample_portfolio_builds_strictly(sample_project: Project) -> None:
-    result = build(sample_project.root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    site = sample_project.root / "site"
+def site_text(site: Path) -> str:
+    """Every page's HTML and the search index: all a reader of the site can get at."""
+    pages = [p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))]
+    return "\n".join([*pages, (site / "search/search_index.json").read_text(encoding="utf-8")])
+
+
+def test_sample_portfolio_builds_strictly(built_sample: Project) -> None:
+    # `built_sample` ran `kamgen build` (MkDocs --strict) and checked it exited 0.
+    site = built_sample.root / "site"
     for path in (
         "index.html",
         "accounts/index.html",
@@ -100,19 +94,20 @@ def test_sample_portfolio_builds_strictly(sample_project: Project) -> None:
     words = " ".join(doc["text"] for doc in index["docs"])
     assert "\u200b陳杰\u200b" in words and "陳\u200b杰" not in words
     # Generated pages are never committed: they live in the git-ignored work dir.
-    assert not (sample_project.root / "docs" / "accounts").exists()
+    assert not (built_sample.root / "docs" / "accounts").exists()
 
 
-def test_errors_build_nothing_and_keep_the_old_site(sample_project: Project) -> None:
-    assert build(sample_project.root).returncode == 0
-    index = sample_project.root / "site" / "index.html"
-    before = index.read_bytes()
-    bad = sample_project.accounts_dir / "broken.yaml"
+def test_errors_build_nothing_and_keep_the_old_site(built_sample: Project, tmp_path: Path) -> None:
+    project = copy_project(built_sample, tmp_path / "project")
+    site = project.root / "site"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    bad = project.accounts_dir / "broken.yaml"
     bad.write_text("name: Broken\nowner: nobody\ntier: key\n", encoding="utf-8")
-    result = build(sample_project.root)
+    result = build(project.root)
     assert result.returncode == 1
     assert "accounts/broken.yaml:2:8: error K201 unknown team member 'nobody'" in result.stdout
-    assert index.read_bytes() == before
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
 
 
 HOSTILE = {
@@ -171,43 +166,27 @@ def test_hostile_input_is_escaped_everywhere(tmp_path: Path) -> None:
         assert "<script" not in doc["text"] and "<iframe" not in doc["text"]
 
 
-def test_visibility_leaves_items_out_everywhere(sample_project: Project) -> None:
+# In the Guangzhou sample (itself internal): a restricted stakeholder and a
+# restricted note. Redaction at every level is unit-tested in test_redaction.py.
+RESTRICTED = ("吳磊", "premium line has board approval")
+INTERNAL_ACCOUNT = "廣州雅居家具製造有限公司"
+
+
+def test_restricted_items_are_left_out_of_the_default_site(built_sample: Project) -> None:
+    source = (built_sample.accounts_dir / "guangzhou-yaju-furniture.yaml").read_text(encoding="utf-8")
+    assert all(hidden in source for hidden in RESTRICTED)
+    everything = site_text(built_sample.root / "site")
+    assert INTERNAL_ACCOUNT in everything
+    for hidden in RESTRICTED:
+        assert hidden not in everything
+
+
+def test_public_site_leaves_internal_accounts_out_everywhere(sample_project: Project) -> None:
     assert build(sample_project.root, "--visibility", "public").returncode == 0
-    site = sample_project.root / "site"
-    all_html = " ".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
-    search = (site / "search/search_index.json").read_text(encoding="utf-8")
-    # Wu Lei is restricted; the Guangzhou account itself is internal.
-    for hidden in ("吳磊", "Board approval", "廣州雅居家具製造有限公司"):
-        assert hidden not in all_html and hidden not in search
-    assert build(sample_project.root, "--visibility", "restricted").returncode == 0
-    account = (site / "accounts/guangzhou-yaju-furniture/index.html").read_text(encoding="utf-8")
-    assert "吳磊" in account
-
-
-def test_template_override_replaces_packaged_template(sample_project: Project) -> None:
-    sample_project.templates_dir.mkdir(exist_ok=True)
-    (sample_project.templates_dir / "owners.md.j2").write_text(
-        "# Our people\n\nOverridden {{ owners | length }}\n", encoding="utf-8"
-    )
-    assert build(sample_project.root).returncode == 0
-    assert "Overridden 3" in " ".join(page(sample_project.root / "site", "owners/index.html").text)
-
-
-def test_traditional_chinese_site(sample_project: Project) -> None:
-    settings = sample_project.settings_file
-    settings.write_text(
-        settings.read_text(encoding="utf-8").replace("language: en", "language: zh-Hant"), encoding="utf-8"
-    )
-    assert build(sample_project.root).returncode == 0
-    html = (sample_project.root / "site/accounts/guangzhou-yaju-furniture/index.html").read_text(
-        encoding="utf-8"
-    )
-    assert '<html lang="zh-Hant"' in html
-    assert "關係圖" in html and "誰必須認同" in html and "Relationship map" not in html
-    # Findings and units are kamgen's words too.
-    assert "黃志強 必須認同，但我們尚未見過本人" in html and "253 天前" in html
-    assert "&#37;／年" in html and "last contact" not in html
-    assert (sample_project.root / "site/zh-Hant/method/index.html").is_file()
+    everything = site_text(sample_project.root / "site")
+    for hidden in (*RESTRICTED, INTERNAL_ACCOUNT):
+        assert hidden not in everything
+    assert not (sample_project.root / "site/accounts/guangzhou-yaju-furniture").exists()
 
 
 def _account_page_size(root: Path, accounts: int) -> int:
@@ -217,6 +196,7 @@ def _account_page_size(root: Path, accounts: int) -> int:
     return (root / "site/accounts/account-0001/index.html").stat().st_size
 
 
+@pytest.mark.slow  # about a minute: builds a 300-account portfolio
 def test_account_page_size_does_not_grow_with_portfolio(tmp_path: Path) -> None:
     small = _account_page_size(tmp_path / "small", 10)
     large = _account_page_size(tmp_path / "large", 300)
@@ -229,8 +209,43 @@ def test_no_generated_file_is_tracked() -> None:
     assert not re.search(r"^(site|\.kamgen)/", tracked, re.MULTILINE)
 
 
-def test_project_without_mkdocs_yml_uses_the_default(sample_project: Project) -> None:
-    sample_project.mkdocs_file.unlink()
-    result = build(sample_project.root)
+@pytest.fixture(scope="module")
+def own_setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples set up their own way, built: in Traditional Chinese, with no
+    mkdocs.yml, and with a template of their own. Each test checks one of the three."""
+    project = copy_sample(tmp_path_factory.mktemp("own-setup") / "project")
+    settings = project.settings_file
+    text = settings.read_text(encoding="utf-8")
+    assert "language: en\n" in text
+    settings.write_text(text.replace("language: en\n", "language: zh-Hant\n"), encoding="utf-8")
+    project.mkdocs_file.unlink()
+    project.templates_dir.mkdir(exist_ok=True)
+    (project.templates_dir / "owners.md.j2").write_text(
+        "# Our people\n\nOverridden {{ owners | length }}\n", encoding="utf-8"
+    )
+    result = build(project.root)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (sample_project.root / "site/accounts/guangzhou-yaju-furniture/index.html").is_file()
+    return project.root / "site"
+
+
+def test_traditional_chinese_site(own_setup: Path) -> None:
+    html = (own_setup / "accounts/guangzhou-yaju-furniture/index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hant"' in html
+    assert "關係圖" in html and "誰必須認同" in html and "Relationship map" not in html
+    # Findings and units are kamgen's words too.
+    assert "黃志強 必須認同，但我們尚未見過本人" in html and "253 天前" in html
+    assert "&#37;／年" in html and "last contact" not in html
+    assert (own_setup / "zh-Hant/method/index.html").is_file()
+
+
+def test_project_without_mkdocs_yml_uses_the_default(own_setup: Path) -> None:
+    assert (own_setup / "accounts/guangzhou-yaju-furniture/index.html").is_file()
+    # The default configuration's palette toggle, and no web fonts.
+    html = (own_setup / "index.html").read_text(encoding="utf-8")
+    assert 'aria-label="Dark mode"' in html and "fonts.googleapis" not in html
+
+
+def test_template_override_replaces_packaged_template(own_setup: Path) -> None:
+    assert "Overridden 3" in " ".join(page(own_setup, "owners/index.html").text)
+    # Only the overridden page changes.
+    assert "關係圖" in " ".join(page(own_setup, "accounts/guangzhou-yaju-furniture/index.html").text)
