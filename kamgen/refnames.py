@@ -73,16 +73,46 @@ def ref_filter(
 ) -> Markup:
     """``{{ action | ref("goal") }}``: the ids in a reference field as names.
     ``record`` defaults to the page's ``record``."""
-    value: Any = getattr(item, attr)
-    ids = value if isinstance(value, list) else [value] if value is not None else []
-    return names(
-        refs.kind_of(type(item), attr),
-        ids,
-        record=record if record is not None else ctx.get("record"),
-        team=ctx.get("team") or {},
-        portfolio=ctx.get("portfolio"),
-        page=page,
+    ids = _ids(getattr(item, attr))
+    record = record if record is not None else ctx.get("record")
+    kind = refs.kind_of(type(item), attr)
+    shown = names(
+        kind, ids, record=record, team=ctx.get("team") or {}, portfolio=ctx.get("portfolio"), page=page
     )
+    hidden = _hidden_count(item, attr, ids, record, ctx.get("whole") or {})
+    if not hidden:
+        return shown
+    # Said, never left as an empty cell: the build left someone out here.
+    placeholder = Markup("*{}*").format(
+        escape.md(ctx["t"]("restricted_contact" if kind == "stakeholder" else "restricted_item"))
+    )
+    return Markup(", ").join([p for p in (shown, placeholder) if p])
+
+
+def _ids(value: Any) -> list[str]:
+    return list(value) if isinstance(value, list) else [value] if value is not None else []
+
+
+def _hidden_count(
+    item: BaseModel,
+    attr: str,
+    ids: list[str],
+    record: AccountRecord | None,
+    whole: Mapping[str, AccountRecord],
+) -> int:
+    """How many ids this field held before the build left items out: the same
+    item (by type and id) in the whole account tells."""
+    full = whole.get(record.id) if record is not None else None
+    item_id = getattr(item, "id", None)
+    if full is None or item_id is None:
+        return 0
+    for section in type(full.data).model_fields:
+        values = getattr(full.data, section)
+        if isinstance(values, list):
+            for candidate in values:
+                if type(candidate) is type(item) and getattr(candidate, "id", None) == item_id:
+                    return max(0, len(_ids(getattr(candidate, attr))) - len(ids))
+    return 0
 
 
 @jinja2.pass_context

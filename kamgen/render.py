@@ -154,6 +154,7 @@ class Renderer:
     # behind them only where the build may show them.
     qualification: Mapping[str, analytics.Qualification] = field(default_factory=dict)
     figures_hidden: frozenset[str] = frozenset()
+    whole: Mapping[str, AccountRecord] = field(default_factory=dict)
 
     def common(self) -> dict[str, Any]:
         return {
@@ -161,6 +162,9 @@ class Renderer:
             "settings": self.portfolio.settings,
             "team": {m.id: m for m in self.portfolio.settings.team},
             "today": self.today,
+            # The accounts as written, so that a reference the build left out
+            # can be said to be there (refnames), never shown.
+            "whole": self.whole,
         }
 
     def page(self, path: str, template: str, title: str, **values: Any) -> Page:
@@ -306,7 +310,8 @@ def render_site(
     allowed = cleared(visibility)
     hidden = frozenset(r.id for r in portfolio.accounts if r.data.qualification.visibility not in allowed)
     env = make_env(templates_dir, labels)
-    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden)
+    whole = {rec.id: rec for rec in portfolio.accounts}
+    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole)
     pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
     banner = labels.label("restricted_banner") if visibility is Visibility.RESTRICTED else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -39,3 +40,10 @@ def kamgen_here(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str
     finally:
         os.chdir(before)
     return subprocess.CompletedProcess(["kamgen", *args], code, out.getvalue(), err.getvalue())
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now, for a server under test."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

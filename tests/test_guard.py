@@ -11,6 +11,7 @@ import pytest
 
 from kamgen.guard import host_allowed
 from kamgen.project import Project
+from tests.cli_helpers import free_port
 
 
 @pytest.mark.parametrize(
@@ -31,12 +32,6 @@ def test_host_header(host: str, ok: bool) -> None:
     assert host_allowed(host, 8000) is ok
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _status(port: int, path: bytes, host: bytes) -> int | None:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
@@ -49,7 +44,7 @@ def _status(port: int, path: bytes, host: bytes) -> int | None:
 
 @pytest.mark.site
 def test_serve_refuses_other_hosts_and_bad_paths(sample_project: Project) -> None:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kamgen", "-C", str(sample_project.root), "serve", "-a", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,

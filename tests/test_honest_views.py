@@ -117,3 +117,28 @@ def test_a_hidden_ally_is_a_restricted_contact_not_an_empty_cell() -> None:
     page = next(p.content for p in site.pages if p.path == f"accounts/{record.id}.md")
     row = next(line for line in page.splitlines() if f'id="interest-{interest.id}"' in line)
     assert "*a restricted contact*" in row
+
+
+def test_a_hidden_goal_owner_is_said_not_dropped() -> None:
+    from kamgen import app
+
+    assert SAMPLE is not None
+    record = next(r for r in SAMPLE.accounts if any(len(g.owners) >= 1 for g in r.data.goals))
+    goal = next(g for g in record.data.goals if g.owners and g.visibility is not Visibility.RESTRICTED)
+    hidden = goal.owners[0]
+    people = [
+        s.model_copy(update={"visibility": Visibility.RESTRICTED}) if s.id == hidden else s
+        for s in record.data.stakeholders
+    ]
+    data = record.data.model_copy(update={"stakeholders": people})
+    held = AccountRecord(record.id, record.path, data, record.body, 1, record.positions)
+    portfolio = Portfolio(SAMPLE.settings, (held,), SAMPLE.checklists)
+    site = app.render(Project(ROOT), portfolio, today=TODAY, visibility=Visibility.INTERNAL)
+    page = next(p.content for p in site.pages if p.path == f"accounts/{record.id}.md")
+    row = next(line for line in page.splitlines() if f'id="goal-{goal.id}"' in line)
+    assert "*a restricted contact*" in row
+    assert f"#person-{hidden}" not in page
+    whole = app.render(Project(ROOT), portfolio, today=TODAY, visibility=Visibility.RESTRICTED)
+    assert "a restricted contact" not in next(
+        p.content for p in whole.pages if p.path == f"accounts/{record.id}.md"
+    )

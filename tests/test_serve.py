@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -15,14 +14,9 @@ from pathlib import Path
 import pytest
 
 from kamgen.project import Project
+from tests.cli_helpers import free_port
 
 pytestmark = pytest.mark.site
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _fetch(url: str) -> str | None:
@@ -77,7 +71,7 @@ class Output:
 
 
 def test_serve_rerenders_on_account_change(sample_project: Project) -> None:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kamgen", "-C", str(sample_project.root), "serve", "-a", f"127.0.0.1:{port}"],
         stdout=subprocess.PIPE,
