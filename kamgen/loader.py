@@ -216,7 +216,15 @@ def _yaml_error(out: Collector, exc: yaml.YAMLError, source: str, line_offset: i
     out.add(pos, codes.YAML_SYNTAX, message)
 
 
-def parse_yaml(doc: Document, out: Collector, source: str, line_offset: int = 0, col_offset: int = 0) -> None:
+def parse_yaml(
+    doc: Document,
+    out: Collector,
+    source: str,
+    line_offset: int = 0,
+    col_offset: int = 0,
+    *,
+    empty_ok: bool = False,
+) -> None:
     """Compose ``source`` and fill ``doc.data`` and its position tables."""
     try:
         node = yaml.compose(source, Loader=Loader)
@@ -224,6 +232,9 @@ def parse_yaml(doc: Document, out: Collector, source: str, line_offset: int = 0,
         _yaml_error(out, exc, source, line_offset)
         return
     if node is None:
+        if empty_ok:  # nothing written (or only comments): every default holds
+            doc.data = {}
+            return
         out.add(Pos(1 + line_offset, 1), codes.NOT_A_MAPPING, "the document is empty")
         return
     builder = _Builder(doc, out, line_offset, col_offset)
@@ -316,7 +327,12 @@ def parse_markdown(doc: Document, out: Collector, text: str) -> None:
 
 
 def load_file(
-    path: Path, display: str, *, root: Path | None = None, limits: Limits = DEFAULT
+    path: Path,
+    display: str,
+    *,
+    root: Path | None = None,
+    limits: Limits = DEFAULT,
+    empty_ok: bool = False,
 ) -> tuple[Document, list[Problem]]:
     """The parsed file, and the problems found reading and parsing it.
 
@@ -328,7 +344,7 @@ def load_file(
     if path.suffix == ".md":
         parse_markdown(doc, out, text)
     else:
-        parse_yaml(doc, out, text)
+        parse_yaml(doc, out, text, empty_ok=empty_ok)
     return doc, out.problems
 
 

@@ -41,7 +41,8 @@ def load_settings(project: Project) -> tuple[Settings | None, list[Problem]]:
     if not path.is_file():
         missing = f"no {SETTINGS_FILE} in {project.root}; create one (see README)"
         return None, [Problem(shown, 1, 1, Level.ERROR, codes.NO_SETTINGS.code, missing)]
-    doc, problems = load_file(path, shown, root=project.root)
+    # Every setting has a default, so an empty kamgen.yml is a valid start.
+    doc, problems = load_file(path, shown, root=project.root, empty_ok=True)
     settings, invalid = to_model(doc, Settings)
     problems += invalid
     if settings is not None:
