@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamgen import codes, outdir
+from kamgen import codes, outdir, scaffold
 from kamgen import report as reports
 from kamgen.analytics import assess
 from kamgen.labels import Labels
@@ -170,6 +170,19 @@ def report(
         return result, None
     data = reports.build(result.portfolio, today, visibility)
     return result, reports.FORMATS[fmt](data)
+
+
+# ------------------------------------------------------------------ init
+
+
+def init(root: Path) -> tuple[list[str], list[Problem]]:
+    """A new project in ``root``: the files written, or why none were."""
+    files = scaffold.starter_files()
+    there = scaffold.existing(root, files)
+    if there:
+        why = "exists already; kamgen init never overwrites a file"
+        return [], [Problem(path, 1, 1, Level.ERROR, codes.INIT_EXISTS.code, why) for path in there]
+    return scaffold.write(root, files), []
 
 
 # ------------------------------------------------------------------ preview

@@ -49,6 +49,20 @@ def cmd_schema(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace, project: Project) -> int:
+    root = _user_path(args, args.dir)
+    written, problems = app.init(root)
+    if problems:
+        _report(problems, "text")
+        return exit_code(problems)
+    for path in written:
+        print(f"  wrote {path}")
+    where = "" if root.resolve() == Path.cwd().resolve() else f"cd {args.dir} && "
+    _say(f"started a kamgen project in {root}")
+    _say(f"next: {where}kamgen validate && kamgen build   (then open site/index.html)")
+    return 0
+
+
 def cmd_codes(args: argparse.Namespace, project: Project) -> int:
     from kamgen.rules import RULES
 
@@ -176,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT to serve on (default 127.0.0.1:8000)"
     )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("init", help="start a project: settings, an example account, CI and editor schemas")
+    p.add_argument("dir", nargs="?", default=".", help="folder to start in (default: the current one)")
+    p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("codes", help="list every problem code with its meaning")
     p.set_defaults(func=cmd_codes)

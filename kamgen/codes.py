@@ -101,6 +101,12 @@ TOO_MANY_PROBLEMS = define(
     "A file has more problems than `limits.problems_per_file` (200 by default); the first "
     "ones are listed and one line counts the rest. Fix those listed and run again.",
 )
+INIT_EXISTS = define(
+    "K016",
+    "init-exists",
+    "`kamgen init` found a file it would write already there. It never overwrites: "
+    "move the file away or start in an empty folder.",
+)
 
 # Schema
 UNKNOWN_FIELD = define(
@@ -138,6 +144,7 @@ FILE_CODES: tuple[Code, ...] = (
     SITE_DIR,
     TEMPLATE_ERROR,
     TOO_MANY_PROBLEMS,
+    INIT_EXISTS,
     UNKNOWN_FIELD,
     MISSING_FIELD,
     WRONG_TYPE,

@@ -39,7 +39,7 @@ def load_settings(project: Project) -> tuple[Settings | None, list[Problem]]:
     path = project.settings_file
     shown = project.display(path)
     if not path.is_file():
-        missing = f"no {SETTINGS_FILE} in {project.root}; create one (see README)"
+        missing = f"no {SETTINGS_FILE} in {project.root}; run `kamgen init` there to start a project"
         return None, [Problem(shown, 1, 1, Level.ERROR, codes.NO_SETTINGS.code, missing)]
     # Every setting has a default, so an empty kamgen.yml is a valid start.
     doc, problems = load_file(path, shown, root=project.root, empty_ok=True)
