@@ -1,10 +1,12 @@
-"""Settings are untrusted too: kamgen.yml values never run as script.
+"""Settings and accounts are untrusted: no value from kamgen.yml or an account runs as script.
 
 A pull request can change ``kamgen.yml`` as easily as an account. Every text
 setting that reaches a page (the site title, team names and roles, checklist
-titles and items, criterion labels) carries hostile payloads; the built pages
-are opened in headless Chromium, where no dialog may open and no payload may
-set its marker. URLs that could leave an attribute are refused by validation.
+titles and items, criterion labels) carries hostile payloads, and so does
+every text field of one account per payload (the same corpus: 21 fields,
+from the name to a checklist note). The built pages, 404 included, are
+opened in headless Chromium, where no dialog may open and no payload may set
+its marker. URLs that could leave an attribute are refused by validation.
 """
 
 from __future__ import annotations
@@ -69,12 +71,50 @@ def hostile_settings() -> dict[str, object]:
 ACCOUNT = {"name": "Acme", "owner": "m0", "team": ["m1", "m2"], "tier": "key"}
 
 
+def hostile_account(p: str) -> dict[str, object]:
+    """The same payload in every text field of an account, as a pull request could."""
+    public = {"visibility": "public"}
+    return {
+        "name": p,
+        "aliases": [p],
+        "industry": p,
+        "region": p,
+        "owner": "m0",
+        "tier": "key",
+        "why_key": p,
+        "stakeholders": [
+            {"id": "s", "name": p, "aliases": [p], "title": p, "department": p, "next_step": p, "notes": p},
+            {"id": "t", "name": "Other", "reports_to": ["s"]},
+        ],
+        "relationships": [{"kind": "influences", "from": "s", "to": "t", "notes": p}],
+        "interests": [{"id": "i", "holder": "s", "interest": p, "threat": p, "severity": "low", **public}],
+        "practices": [{"id": "p", "practice": p, "impact": "low", "handling": p}],
+        "goals": [{"id": "g", "statement": p, "horizon": "now", "owners": ["s"]}],
+        "actions": [
+            {
+                "id": "a",
+                "title": p,
+                "kind": "senior-visit",
+                "owner": "m0",
+                "reason": p,
+                "goal": "g",
+                "due": "2026-12-01",
+            }
+        ],
+        "notes": [{"date": "2026-01-01", "text": p}],
+        "checklists": {"hostile": {"i0": {"done": True, "note": p}}},
+    }
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile-settings")
     (root / "kamgen.yml").write_text(yaml.safe_dump(hostile_settings(), allow_unicode=True), encoding="utf-8")
     (root / "accounts").mkdir()
     (root / "accounts" / "acme.yaml").write_text(yaml.safe_dump(ACCOUNT), encoding="utf-8")
+    for i, payload in enumerate(PAYLOADS):
+        text = yaml.safe_dump(hostile_account(payload), allow_unicode=True)
+        (root / "accounts" / f"hostile-{i}.yaml").write_text(text, encoding="utf-8")
     proc = kamgen_build(root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "site"
