@@ -13,8 +13,9 @@ from pathlib import Path
 from kamgen import __version__, app, codes
 from kamgen.error_handler import guarded
 from kamgen.pipeline import Result
-from kamgen.problems import FORMATTERS, Problem, exit_code
+from kamgen.problems import FORMATTERS, Problem, exit_code, format_github
 from kamgen.project import Project
+from kamgen.rules import RULES
 from kamgen.schema import Account, Settings, Visibility, json_schema
 
 
@@ -23,7 +24,10 @@ def _say(message: str) -> None:
 
 
 def _report(problems: list[Problem], fmt: str) -> None:
-    text = FORMATTERS[fmt](problems)
+    if fmt == "github":
+        text = format_github(problems, {code: rule.name for code, rule in RULES.items()})
+    else:
+        text = FORMATTERS[fmt](problems)
     if text:
         sys.stdout.write(text)
 

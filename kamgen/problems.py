@@ -7,7 +7,7 @@ columns are 1-based, as editors and GitHub annotations count them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -137,6 +137,11 @@ def format_json(problems: list[Problem]) -> str:
     return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2) + "\n"
 
 
+def _title(code: str, names: Mapping[str, str] | None) -> str:
+    name = (names or {}).get(code)
+    return f"{code} {name.replace('-', ' ')}" if name else code
+
+
 def _gh_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -145,8 +150,10 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems: list[Problem]) -> str:
-    """GitHub Actions workflow commands, escaped as the runner expects."""
+def format_github(problems: list[Problem], names: Mapping[str, str] | None = None) -> str:
+    """GitHub Actions workflow commands, escaped as the runner expects. The
+    annotation's title is the code and, given ``names``, the rule's name in
+    words (``K104 enum value``), since a reviewer reads it on the diff."""
     kind = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
     out = []
     for p in problems:
@@ -155,7 +162,7 @@ def format_github(problems: list[Problem]) -> str:
                 f"file={_gh_property(p.path)}",
                 f"line={p.line}",
                 f"col={p.col}",
-                f"title={_gh_property(p.code)}",
+                f"title={_gh_property(_title(p.code, names))}",
             ]
         )
         out.append(f"::{kind[p.level]} {props}::{_gh_data(p.message)}")

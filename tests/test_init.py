@@ -120,3 +120,46 @@ def test_init_and_build_from_an_installed_wheel_outside_the_source_tree(tmp_path
     built = kamgen("build", cwd=tmp_path / "repo", env=env)
     assert built.returncode == 0, built.stdout + built.stderr
     assert (tmp_path / "repo" / "site" / "accounts" / "example-customer" / "index.html").is_file()
+
+
+def test_the_pre_commit_hook_runs_kamgen_in_a_real_repository(started: Path, tmp_path: Path) -> None:
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=started, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=started, check=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PATH": _with_kamgen_on_path()}
+    ok = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=started,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "kamgen validate" in ok.stdout and "Passed" in ok.stdout
+    account = started / "accounts" / "example-customer.yaml"
+    account.write_text(
+        account.read_text(encoding="utf-8").replace("tier: key", "tier: gold"), encoding="utf-8"
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=started,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1
+    assert "accounts/example-customer.yaml:7:7: error K104 tier: 'gold' is not allowed" in bad.stdout
+
+
+def _with_kamgen_on_path() -> str:
+    """PATH with this interpreter's scripts first, where `kamgen` is installed."""
+    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
+def test_the_published_hook_calls_a_command_that_exists() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert [h["id"] for h in hooks] == ["kamgen-validate"]
+    entry = shlex.split(hooks[0]["entry"])
+    assert entry[0] == "kamgen" and entry[1] in commands
+    assert build_parser().parse_args(entry[1:]).func.__name__ == "cmd_validate"
