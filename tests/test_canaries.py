@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import SETTINGS
+from tests.conftest import SETTINGS, kamgen_build
 
 pytestmark = pytest.mark.site
 
@@ -95,23 +95,7 @@ def account() -> dict[str, object]:
 
 
 def build(root: Path, level: str) -> Path:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kamgen",
-            "-C",
-            str(root),
-            "build",
-            "--visibility",
-            level,
-            "--today",
-            "2026-11-26",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = kamgen_build(root, "--visibility", level)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"
 

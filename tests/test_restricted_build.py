@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from kamgen.project import Project
+from tests.conftest import kamgen_build
 
 pytestmark = pytest.mark.site
 META = '<meta name="kamgen-visibility" content="{}">'
@@ -15,21 +13,7 @@ BANNER = "Restricted build: for the account team only."
 
 
 def test_every_page_of_a_restricted_build_carries_the_banner_and_meta(sample_project: Project) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kamgen",
-            "-C",
-            str(sample_project.root),
-            "build",
-            "--visibility",
-            "restricted",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = kamgen_build(sample_project.root, "--visibility", "restricted")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "for restricted readers" in result.stderr
     pages = list((sample_project.root / "site").rglob("*.html"))
