@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from kamgen import __version__, app, codes
 from kamgen.error_handler import guarded
 from kamgen.pipeline import Result
-from kamgen.problems import FORMATTERS, Problem, exit_code, format_github
+from kamgen.problems import FORMATTERS, Problem, exit_code, format_github, rebased
 from kamgen.project import Project
 from kamgen.rules import RULES
 from kamgen.schema import Account, Settings, Visibility, json_schema
@@ -23,8 +24,12 @@ def _say(message: str) -> None:
     print(f"kamgen: {message}", file=sys.stderr)
 
 
-def _report(problems: list[Problem], fmt: str) -> None:
+def _report(problems: list[Problem], fmt: str, project: Project | None = None) -> None:
     if fmt == "github":
+        # Annotations land on the diff only with paths from the repository's
+        # root (the workflow's workspace), which may be above the project.
+        if project is not None:
+            problems = rebased(problems, _from_workspace(project))
         text = format_github(problems, {code: rule.name for code, rule in RULES.items()})
     else:
         text = FORMATTERS[fmt](problems)
@@ -32,10 +37,18 @@ def _report(problems: list[Problem], fmt: str) -> None:
         sys.stdout.write(text)
 
 
+def _from_workspace(project: Project) -> str:
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
+    try:
+        return project.root.resolve().relative_to(workspace).as_posix()
+    except ValueError:
+        return ""  # the project is not below the workspace: keep its own paths
+
+
 def cmd_validate(args: argparse.Namespace, project: Project) -> int:
     paths = [_user_path(args, p) for p in args.paths] or None
     result = app.validate(project, paths, health_on=args.today if args.health else None)
-    _report(result.problems, args.format)
+    _report(result.problems, args.format, project)
     if args.format == "text" and result.ok:
         count = len(result.portfolio.accounts) if result.portfolio else 0
         _say(f"{count} account(s) valid")

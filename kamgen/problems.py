@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -98,6 +98,14 @@ def capped(problems: list[Problem], limits: Limits = DEFAULT) -> list[Problem]:
     )
     where = first_unlisted
     return [*kept, Problem(where.path, where.line, where.col, worst, TOO_MANY, more)]
+
+
+def rebased(problems: Iterable[Problem], prefix: str) -> list[Problem]:
+    """Problems with ``prefix/`` before every path: a project's paths as seen
+    from a folder above it (a monorepo's root, where annotations land)."""
+    if prefix in ("", "."):
+        return list(problems)
+    return [replace(p, path=f"{prefix.rstrip('/')}/{p.path}") for p in problems]
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

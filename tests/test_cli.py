@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,7 @@ def kamgen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     [("text", "broken.txt"), ("github", "broken.github"), ("json", "broken.json")],
 )
 def test_broken_fixture_listing(fmt: str, golden: str) -> None:
-    result = kamgen("-C", str(BROKEN), "validate", "--format", fmt)
+    result = kamgen("-C", str(BROKEN), "validate", "--format", fmt, cwd=BROKEN)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert_golden(golden, result.stdout)
@@ -132,3 +133,29 @@ def test_checks_still_run_when_an_optional_field_fails(tmp_path: Path) -> None:
     )
     codes = [line.split()[2] for line in kamgen("validate", cwd=tmp_path).stdout.splitlines()[:-1]]
     assert codes == ["K103", "K201"]
+
+
+def test_annotations_land_on_the_diff_in_a_monorepo(tmp_path: Path) -> None:
+    """`-C sales` keeps problem paths relative to the project, but GitHub
+    annotations need them from the repository's root (the workspace)."""
+    sales = tmp_path / "sales"
+    (sales / "accounts").mkdir(parents=True)
+    (sales / "kamgen.yml").write_text("team: [{id: li-wei, name: Li Wei}]\n", encoding="utf-8")
+    (sales / "accounts" / "acme.yaml").write_text(
+        MINIMAL.replace("tier: key", "tier: gold"), encoding="utf-8"
+    )
+    github = kamgen("-C", "sales", "validate", "--no-health", "--format", "github", cwd=tmp_path)
+    assert github.stdout.startswith(
+        "::error file=sales/accounts/acme.yaml,line=3,col=7,title=K104 enum value::"
+    )
+    text = kamgen("-C", "sales", "validate", "--no-health", cwd=tmp_path)
+    assert text.stdout.startswith("accounts/acme.yaml:3:7: error K104")
+    inside = subprocess.run(
+        [sys.executable, "-m", "kamgen", "validate", "--no-health", "--format", "github"],
+        cwd=sales,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_WORKSPACE": str(tmp_path)},
+        check=False,
+    )
+    assert inside.stdout == github.stdout
