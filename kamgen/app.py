@@ -17,6 +17,7 @@ from pathlib import Path
 from kamgen import codes, outdir, scaffold
 from kamgen import report as reports
 from kamgen.analytics import assess
+from kamgen.guard import check_port
 from kamgen.labels import Labels
 from kamgen.model import Portfolio
 from kamgen.pipeline import Result, load
@@ -204,6 +205,7 @@ def serve(project: Project, dev_addr: str, *, on_ready: Callable[[Result], None]
     engine's server, which calls :func:`preview` before every rebuild."""
     from kamgen.site import serve as serve_site
 
+    check_port(dev_addr)
     result = load(project)
     on_ready(result)
     if result.portfolio is not None:

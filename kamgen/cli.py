@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kamgen import __version__, app, codes
 from kamgen.error_handler import guarded
+from kamgen.guard import PortInUse
 from kamgen.pipeline import Result
 from kamgen.problems import FORMATTERS, Problem, exit_code, format_github, rebased
 from kamgen.project import Project
@@ -124,7 +125,12 @@ def cmd_serve(args: argparse.Namespace, project: Project) -> int:
                 "edits to accounts, templates, docs or settings reload it"
             )
 
-    result = app.serve(project, args.dev_addr, on_ready=ready)
+    try:
+        result = app.serve(project, args.dev_addr, on_ready=ready)
+    except PortInUse as busy:
+        hint = f"; try: kamgen serve -a {busy.host}:{busy.free}" if busy.free else ""
+        _say(f"cannot serve: {busy.host}:{busy.port} is in use by another program{hint}")
+        return 1
     return exit_code(result.problems) if result.portfolio is None else 0
 
 

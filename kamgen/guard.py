@@ -10,7 +10,9 @@ byte is a bad request (400), not a server error.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -60,3 +62,38 @@ def _refuse(start_response: Callable[..., Any], status: str, body: bytes) -> lis
         status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
     )
     return [body]
+
+
+class PortInUse(Exception):
+    """The preview's address is taken; ``free`` is a nearby port that is not."""
+
+    def __init__(self, host: str, port: int, free: int | None) -> None:
+        super().__init__(f"{host}:{port} is in use")
+        self.host, self.port, self.free = host, port, free
+
+
+def split_addr(dev_addr: str) -> tuple[str, int]:
+    host, _, port = dev_addr.rpartition(":")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def check_port(dev_addr: str) -> None:
+    """Raise :class:`PortInUse`, with a free port to suggest, when the
+    address is taken; checked before the first build, not after it."""
+    host, port = split_addr(dev_addr)
+    if _bindable(host, port):
+        return
+    free = next((p for p in range(port + 1, port + 50) if _bindable(host, p)), None)
+    raise PortInUse(host, port, free)
+
+
+def _bindable(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True

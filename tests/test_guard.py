@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,25 @@ def test_serve_refuses_other_hosts_and_bad_paths(sample_project: Project) -> Non
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_busy_port_is_one_line_with_a_free_one_to_try(tmp_path: Path) -> None:
+    (tmp_path / "kamgen.yml").write_text("", encoding="utf-8")
+    (tmp_path / "accounts").mkdir()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "kamgen", "-C", str(tmp_path), "serve", "-a", f"127.0.0.1:{port}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"kamgen: cannot serve: 127.0.0.1:{port} is in use by another program; try: ")
+    suggested = int(lines[0].rsplit(":", 1)[1])
+    assert suggested > port
