@@ -121,7 +121,7 @@ class Portfolio:
         kept = tuple(
             replace(
                 rec,
-                data=_hide_notes(data, allowed),
+                data=_hide_account_text(data, allowed),
                 body=rec.body if data.narrative_visibility in allowed else "",
             )
             for rec in self.accounts
@@ -130,7 +130,7 @@ class Portfolio:
         return replace(self, accounts=kept)
 
 
-def _hide_notes(account: Account, allowed: set[Visibility]) -> Account:
+def _hide_account_text(account: Account, allowed: set[Visibility]) -> Account:
     """Text that belongs to the account rather than to an item: why it is a
     key account, and the notes on checklist answers."""
     update: dict[str, Any] = {}
@@ -159,7 +159,11 @@ def with_defaults(account: Account, defaults: VisibilityDefaults) -> Account:
     """The account with the settings' default visibility on every item that
     gives none of its own (as written in the file)."""
     update: dict[str, Any] = {}
-    for section in ("stakeholders", "relationships", "interests", "practices", "goals", "actions", "notes"):
+    # The kinds that are lists of items share their name with the account's field.
+    sections = [
+        name for name in type(defaults).model_fields if isinstance(getattr(account, name, None), list)
+    ]
+    for section in sections:
         level = getattr(defaults, section)
         items = getattr(account, section)
         if level is not Visibility.INTERNAL and any("visibility" not in i.model_fields_set for i in items):

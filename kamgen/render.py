@@ -24,7 +24,7 @@ import markupsafe
 from kamgen import analytics, escape, refnames
 from kamgen.drawings import charts, render_map, render_timeline
 from kamgen.labels import Labels
-from kamgen.model import AccountRecord, Portfolio, cleared
+from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
 from kamgen.rules import RULES
 from kamgen.schema import Visibility
@@ -306,9 +306,7 @@ def render_site(
     visible = portfolio.visible(visibility)
     labels = Labels(visible.settings.language)
     health = analytics.visible_health(portfolio, visibility, today)
-    qualification = {rec.id: q for rec, q in analytics.ranking(portfolio)}
-    allowed = cleared(visibility)
-    hidden = frozenset(r.id for r in portfolio.accounts if r.data.qualification.visibility not in allowed)
+    qualification, hidden = analytics.visible_qualification(portfolio, visibility)
     env = make_env(templates_dir, labels)
     whole = {rec.id: rec for rec in portfolio.accounts}
     renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole)

@@ -14,7 +14,7 @@ from typing import Any
 
 from kamgen import analytics
 from kamgen.labels import Labels
-from kamgen.model import Portfolio, cleared
+from kamgen.model import Portfolio
 from kamgen.rule import Param
 from kamgen.schema import Language, Visibility
 
@@ -44,8 +44,7 @@ def build(
     health = analytics.visible_health(portfolio, visibility, today)
     lines = {rec.id: rec for rec in portfolio.accounts}  # finding paths are in the whole file
     # Verdicts from the whole account; its figures only where they may be seen.
-    quals = {rec.id: q for rec, q in analytics.ranking(portfolio)}
-    hidden = {r.id for r in portfolio.accounts if r.data.qualification.visibility not in cleared(visibility)}
+    quals, hidden = analytics.visible_qualification(portfolio, visibility)
     portfolio = portfolio.visible(visibility)
     settings = portfolio.settings
     rows = analytics.worst_first([(rec, health[rec.id]) for rec in portfolio.accounts])

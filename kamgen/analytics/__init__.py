@@ -47,7 +47,14 @@ from kamgen.analytics.pages import (
     tag_slug,
     tier_counts,
 )
-from kamgen.analytics.qualification import Qualification, best_first, facts, qualify, ranking
+from kamgen.analytics.qualification import (
+    Qualification,
+    best_first,
+    facts,
+    qualify,
+    ranking,
+    visible_qualification,
+)
 from kamgen.rule import Finding, Severity
 
 __all__ = [
@@ -93,5 +100,6 @@ __all__ = [
     "tag_slug",
     "tier_counts",
     "visible_health",
+    "visible_qualification",
     "worst_first",
 ]

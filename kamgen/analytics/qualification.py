@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kamgen.model import AccountRecord, Portfolio
+from kamgen.model import AccountRecord, Portfolio, cleared
 from kamgen.schema import (
     Access,
     Comparison,
@@ -21,6 +21,7 @@ from kamgen.schema import (
     Purchase,
     Settings,
     Tier,
+    Visibility,
 )
 
 # Ordinal scales, worst first, so that ">=" means "at least as good as".
@@ -179,6 +180,18 @@ def qualify(record: AccountRecord, settings: Settings) -> Qualification:
 def ranking(portfolio: Portfolio) -> list[tuple[AccountRecord, Qualification]]:
     """Every account with its qualification, best score first."""
     return best_first([(rec, qualify(rec, portfolio.settings)) for rec in portfolio.accounts])
+
+
+def visible_qualification(
+    full: Portfolio, level: Visibility
+) -> tuple[dict[str, Qualification], frozenset[str]]:
+    """Every account's qualification, computed on the whole account (a verdict
+    is never computed from redacted figures), and the accounts whose figures a
+    reader cleared to ``level`` may not see."""
+    allowed = cleared(level)
+    verdicts = {rec.id: qualify(rec, full.settings) for rec in full.accounts}
+    hidden = frozenset(r.id for r in full.accounts if r.data.qualification.visibility not in allowed)
+    return verdicts, hidden
 
 
 def best_first(rows: list[tuple[AccountRecord, Qualification]]) -> list[tuple[AccountRecord, Qualification]]:
