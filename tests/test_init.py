@@ -163,3 +163,11 @@ def test_the_published_hook_calls_a_command_that_exists() -> None:
     entry = shlex.split(hooks[0]["entry"])
     assert entry[0] == "kamgen" and entry[1] in commands
     assert build_parser().parse_args(entry[1:]).func.__name__ == "cmd_validate"
+
+
+def test_actionlint_accepts_the_workflow(started: Path) -> None:
+    actionlint = Path(sys.executable).parent / "actionlint"
+    assert actionlint.is_file(), "actionlint is a test dependency: pip install -e '.[test]'"
+    subprocess.run(["git", "init", "-q"], cwd=started, check=True)
+    result = subprocess.run([str(actionlint)], cwd=started, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
