@@ -45,7 +45,7 @@ def test_git_not_installed(repo: Path, tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_unknown_revision_and_option_lookalikes(repo: Path) -> None:
     found = Repo.of(repo)
-    with pytest.raises(GitUnavailable, match="^unknown revision 'nope'$"):
+    with pytest.raises(GitUnavailable, match=r"^unknown revision 'nope'$"):
         found.resolve("nope")
     with pytest.raises(GitUnavailable, match="is not a revision"):
         found.resolve("--output=/tmp/x")
