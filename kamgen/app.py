@@ -64,13 +64,13 @@ def _introduced_problems(project: Project, portfolio: Portfolio, rev: str, today
     what it did, not for the calendar."""
     try:
         repo = Repo.of(project.root)
-        base = snapshots.at(repo, project, rev)
-        touched = snapshots.touched_accounts(repo, project, rev)
-        renamed = snapshots.renamed_accounts(repo, project, rev)
+        change = snapshots.touched(repo, project, rev)
+        base = snapshots.at(repo, project, rev, None if change.settings else change.before)
     except GitUnavailable as exc:
         return [git_problem(project, exc)]
+    touched = change.account_ids
     before = {rec.id: rec for rec in base.result.portfolio.accounts} if base.result.portfolio else {}
-    old_id = {new: old for old, new in renamed.items()}
+    old_id = {new: old for old, new in change.renamed.items()}
     settings = base.result.portfolio.settings if base.result.portfolio else None
 
     fresh: dict[str, list[Finding]] = {}
@@ -245,16 +245,16 @@ def diff(
         base_name = base or repo.default_branch()
         base_rev = base or repo.merge_base(base_name, "HEAD")
         head_rev = head or WORKTREE
-        before = snapshots.at(repo, project, base_rev)
-        after = snapshots.at(repo, project, head_rev)
-        renamed = snapshots.renamed_accounts(repo, project, base_rev, head_rev)
+        change = snapshots.touched(repo, project, base_rev, head_rev)
+        before = snapshots.at(repo, project, base_rev, None if change.settings else change.before)
+        after = snapshots.at(repo, project, head_rev, None if change.settings else change.after)
     except GitUnavailable as exc:
         return Diffed([git_problem(project, exc)])
     problems = sort_problems(before.result.problems + after.result.problems)
     if before.result.portfolio is None or after.result.portfolio is None:
         return Diffed(problems)
     old, new = before.result.portfolio, after.result.portfolio
-    found = changes.compare(old, new, today=today, level=visibility, renamed=renamed)
+    found = changes.compare(old, new, today=today, level=visibility, renamed=change.renamed)
     team = {m.id: m.name for m in new.settings.team}
     return Diffed(
         problems,

@@ -313,3 +313,28 @@ def test_untrusted_text_is_escaped(tmp_path: Path, fmt: str) -> None:
     else:
         [account] = json.loads(out)["accounts"]
         assert account["changes"][0]["subject"]["name"].startswith("<img src=x")
+
+
+def test_a_settings_change_is_judged_in_every_account(tmp_path: Path) -> None:
+    folder = sample_repo(tmp_path / "repo")
+    edit(folder / "kamgen.yml", "min_contacts: 3", "min_contacts: 6")
+    data = json.loads(diff(folder, "HEAD", "--format", "json").stdout)
+    introduced = {
+        (a["id"], c["finding"]["code"]) for a in data["accounts"] for c in a["changes"] if "finding" in c
+    }
+    assert ("guangzhou-yaju-furniture", "H101") in introduced and ("megamart-retail", "H101") in introduced
+    since = kamgen_here("-C", str(folder), "validate", "--today", TODAY, "--changed-since", "HEAD")
+    assert {line.split(":")[0] for line in health_lines(since)} >= {
+        "accounts/guangzhou-yaju-furniture.yaml",
+        "accounts/megamart-retail.yaml",
+    }
+    assert {line.split(" ")[2] for line in health_lines(since)} == {"H101"}
+
+
+def test_a_deleted_account_is_removed(tmp_path: Path) -> None:
+    folder = sample_repo(tmp_path / "repo")
+    git(folder, "rm", "-q", str(MEGAMART))
+    result = diff(folder, "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert change_lines(result.stdout) == ["- Account: removed"]
+    assert "### MegaMart Retail Group plc (megamart&#45;retail)" in result.stdout
