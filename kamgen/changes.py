@@ -197,7 +197,7 @@ def _account(
         return
     if prev.id != rec.id or prev.path != rec.path:
         yield Change(Kind.ACCOUNT_RENAMED, subject, "path", prev.path, rec.path, {"previous_id": prev.id})
-    yield from _account_visibility(prev.data, rec.data, subject)
+    yield from _account_visibility(prev.data, rec.data, subject, allowed)
     yield from _items(prev, rec, today, allowed)
     yield from _score(prev, rec, base, head)
     yield from _findings(prev, rec, base, head, today, allowed)
@@ -207,7 +207,11 @@ def _visibility(subject: Subject, name: str, before: Visibility, after: Visibili
     return Change(Kind.VISIBILITY_CHANGED, subject, name, before.value, after.value)
 
 
-def _account_visibility(a: Account, b: Account, subject: Subject) -> Iterator[Change]:
+def _account_visibility(
+    a: Account, b: Account, subject: Subject, allowed: set[Visibility]
+) -> Iterator[Change]:
+    """The account's own parts; as for items, a part the change hides from
+    the reader is not described."""
     pairs = (
         ("visibility", a.visibility, b.visibility),
         ("why_key_visibility", a.why_key_visibility, b.why_key_visibility),
@@ -215,7 +219,7 @@ def _account_visibility(a: Account, b: Account, subject: Subject) -> Iterator[Ch
         ("qualification.visibility", a.qualification.visibility, b.qualification.visibility),
     )
     for name, before, after in pairs:
-        if before is not after:
+        if before is not after and after in allowed:
             yield _visibility(subject, name, before, after)
 
 
@@ -278,8 +282,11 @@ def _v(value: StrEnum | None) -> str | None:
 
 def _changed(kind: Kind, subject: Subject, name: str, before: Any, after: Any) -> Iterator[Change]:
     if before != after:
-        as_value: Callable[[Any], Value] = lambda v: v.value if isinstance(v, StrEnum) else v  # noqa: E731
-        yield Change(kind, subject, name, as_value(before), as_value(after))
+        yield Change(kind, subject, name, _plain(before), _plain(after))
+
+
+def _plain(value: Any) -> Value:
+    return value.value if isinstance(value, StrEnum) else value
 
 
 def _common(a: Any, b: Any, subject: Subject) -> Iterator[Change]:

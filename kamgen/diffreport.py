@@ -144,8 +144,15 @@ def _finding(verb: str) -> Callable[[Change, Mapping[str, str]], str]:
     return word
 
 
+_PARTS = {
+    "why_key_visibility": "visibility of why it is key",
+    "narrative_visibility": "visibility of the narrative",
+    "qualification.visibility": "visibility of the qualification figures",
+}
+
+
 def _visibility(c: Change, _: Mapping[str, str]) -> str:
-    what = "visibility" if c.field == "visibility" else (c.field or "visibility").replace("_", " ")
+    what = _PARTS.get(c.field or "", "visibility")
     return f"⚠️ **{what} changed**: {c.before} → {c.after}"
 
 

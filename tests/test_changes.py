@@ -170,3 +170,19 @@ def test_accounts_added_removed_and_renamed(tmp_path: Path) -> None:
     unfollowed = {a.id: a for a in compare(base, head, today=DAY)}
     assert unfollowed["guangzhou-yaju-furniture"].changes[0].kind.value == "account-removed"
     assert unfollowed["yaju"].changes[0].kind.value == "account-added"
+
+
+def test_narrowing_a_part_is_described_only_to_those_who_still_see_it(tmp_path: Path) -> None:
+    base = loaded(tmp_path / "base")
+    copy_sample(tmp_path / "head")
+    edit(
+        tmp_path / "head" / ACCOUNT,
+        "visibility: internal\nwhy_key",
+        "visibility: internal\nwhy_key_visibility: restricted\nwhy_key",
+    )
+    head = loaded(tmp_path / "head")
+    assert compare(base, head, today=DAY) == []
+    [account] = compare(base, head, today=DAY, level=Visibility.RESTRICTED)
+    assert [summary(c) for c in account.changes] == [
+        ("visibility-changed", "guangzhou-yaju-furniture", "internal", "restricted")
+    ]
