@@ -68,8 +68,15 @@ def test_ci_and_pre_commit_call_commands_that_exist(started: Path) -> None:
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     workflow = yaml.safe_load((started / ".github/workflows/kamgen.yml").read_text(encoding="utf-8"))
     runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
-    used = [shlex.split(line)[1] for run in runs for line in run.splitlines() if line.startswith("kamgen ")]
-    assert used and set(used) <= commands, used
+    used = [
+        shlex.split(line)[1:]
+        for run in runs
+        for line in run.splitlines()
+        if line.strip().startswith("kamgen ")
+    ]
+    assert used and {argv[0] for argv in used} <= commands, used
+    for argv in used:  # options too: argparse exits on one it does not know
+        build_parser().parse_args(argv)
     hooks = yaml.safe_load((started / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     entries = [hook["entry"] for repo in hooks["repos"] for hook in repo["hooks"]]
     assert entries and all(shlex.split(e)[0] == "kamgen" and shlex.split(e)[1] in commands for e in entries)
