@@ -291,3 +291,23 @@ def test_code_quality_paths_start_at_the_repository_root(tmp_path: Path) -> None
     )
     (issue,) = json.loads(report.read_text(encoding="utf-8"))
     assert issue["location"]["path"] == "sales/accounts/acme.yaml"
+
+
+# ------------------------------------------------------- the publishing guide
+
+
+def test_the_publishing_guide_runs_only_commands_that_exist_and_is_linked() -> None:
+    guide = (ROOT / "PUBLISHING.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", guide, re.S)
+    lines = [line.split(" #")[0] for block in blocks for line in block.splitlines()]
+    lines += re.findall(r"`(kamgen [^`]+)`", guide)
+    commands = [shlex.split(line)[1:] for line in lines if line.startswith("kamgen ")]
+    assert len(commands) >= 6
+    for argv in commands:
+        parsed(argv)
+    # What the guide says the CI files run, they run.
+    for path in (GITHUB, GITLAB):
+        for line in shell_lines(path):
+            if line.startswith("kamgen validate"):
+                assert f"`{line}`" in guide
+    assert "(PUBLISHING.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
