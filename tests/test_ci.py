@@ -110,6 +110,38 @@ def test_what_pages_publishes_is_built_for_the_public(path: str) -> None:
     assert all(b.visibility is not Visibility.RESTRICTED for b in builds)
 
 
+@pytest.mark.site
+@pytest.mark.parametrize("path", [GITHUB, GITLAB])
+def test_the_ci_commands_pass_on_a_new_project_and_pages_get_a_public_site(tmp_path: Path, path: str) -> None:
+    """Each kamgen line of the CI file, as the runner runs it, in what
+    `kamgen init` writes: the starter validates, builds and publishes."""
+    ci = next(name for name, files in CI.items() if path in files)
+    assert kamgen("init", "--ci", ci, "repo", cwd=tmp_path).returncode == 0
+    repo, summary = tmp_path / "repo", tmp_path / "step-summary.md"
+    env = {"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_WORKSPACE": str(repo), "CI_PROJECT_DIR": str(repo)}
+    for line in shell_lines(path):
+        if line.startswith("kamgen "):
+            argv = [re.sub(r"\$(\w+)", lambda m: env[m[1]], word) for word in shlex.split(line)[1:]]
+            with_env = subprocess.run(
+                [sys.executable, "-m", "kamgen", *argv],
+                cwd=repo,
+                capture_output=True,
+                text=True,
+                env={**CLEAN_ENV, **env},
+                check=False,
+            )
+            assert with_env.returncode == 0, f"{line}\n{with_env.stdout}{with_env.stderr}"
+    published = repo / ("pages" if path == GITHUB else "public")
+    assert '<meta name="kamgen-visibility" content="public">' in (published / "index.html").read_text("utf-8")
+    assert '<meta name="kamgen-visibility" content="internal">' in (repo / "site" / "index.html").read_text(
+        "utf-8"
+    )
+    if path == GITHUB:
+        assert summary.read_text(encoding="utf-8").startswith("### kamgen: 0 error(s)")
+    else:
+        assert json.loads((repo / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+
+
 # ------------------------------------------------------------------- GitHub
 
 
