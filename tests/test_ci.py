@@ -122,15 +122,8 @@ def test_the_ci_commands_pass_on_a_new_project_and_pages_get_a_public_site(tmp_p
     for line in shell_lines(path):
         if line.startswith("kamgen "):
             argv = [re.sub(r"\$(\w+)", lambda m: env[m[1]], word) for word in shlex.split(line)[1:]]
-            with_env = subprocess.run(
-                [sys.executable, "-m", "kamgen", *argv],
-                cwd=repo,
-                capture_output=True,
-                text=True,
-                env={**CLEAN_ENV, **env},
-                check=False,
-            )
-            assert with_env.returncode == 0, f"{line}\n{with_env.stdout}{with_env.stderr}"
+            ran = kamgen(*argv, cwd=repo, env=env)
+            assert ran.returncode == 0, f"{line}\n{ran.stdout}{ran.stderr}"
     published = repo / ("pages" if path == GITHUB else "public")
     assert '<meta name="kamgen-visibility" content="public">' in (published / "index.html").read_text("utf-8")
     assert '<meta name="kamgen-visibility" content="internal">' in (repo / "site" / "index.html").read_text(
