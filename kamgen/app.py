@@ -275,9 +275,10 @@ def diff(
 # ------------------------------------------------------------------ init
 
 
-def init(root: Path) -> tuple[list[str], list[Problem]]:
-    """A new project in ``root``: the files written, or why none were."""
-    files = scaffold.starter_files()
+def init(root: Path, ci: str = "github") -> tuple[list[str], list[Problem]]:
+    """A new project in ``root`` with the CI configuration for ``ci``: the
+    files written, or why none were."""
+    files = scaffold.starter_files(ci)
     there = scaffold.existing(root, files)
     if there:
         why = "exists already; kamgen init never overwrites a file"

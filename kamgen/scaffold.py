@@ -4,7 +4,8 @@ Everything a team needs to adopt kamgen in its own repository, each file
 commented: settings with a small team and qualification criteria, one
 example account that validates, the MkDocs configuration, a .gitignore, the
 JSON Schemas in a local folder (the modelines point at them), a pre-commit
-configuration and a CI workflow. Nothing is ever overwritten.
+configuration and, as the team chooses, a GitHub Actions workflow or a GitLab
+CI pipeline. Nothing is ever overwritten.
 """
 
 from __future__ import annotations
@@ -22,14 +23,21 @@ STARTER = {
     "mkdocs.yml": "default_mkdocs.yml",
     ".gitignore": "starter/dot-gitignore",
     ".pre-commit-config.yaml": "starter/pre-commit-config.yaml",
-    ".github/workflows/kamgen.yml": "starter/github/kamgen.yml",
+}
+# The CI configuration for each host `kamgen init --ci` offers.
+CI = {
+    "github": {".github/workflows/kamgen.yml": "starter/github/kamgen.yml"},
+    "gitlab": {".gitlab-ci.yml": "starter/gitlab/gitlab-ci.yml"},
+    "none": {},
 }
 
 
-def starter_files() -> dict[str, str]:
-    """Every file of a new project, by path relative to its root."""
+def starter_files(ci: str = "github") -> dict[str, str]:
+    """Every file of a new project, by path relative to its root, with the CI
+    configuration for ``ci`` (a key of :data:`CI`)."""
     package = resources.files("kamgen")
-    files = {target: package.joinpath(source).read_text("utf-8") for target, source in STARTER.items()}
+    sources = {**STARTER, **CI[ci]}
+    files = {target: package.joinpath(source).read_text("utf-8") for target, source in sources.items()}
     for model, name in ((Account, "account"), (Settings, "settings")):
         schema = json.dumps(json_schema(model, name), indent=2, ensure_ascii=False) + "\n"
         files[f"schema/{name}.schema.json"] = schema
