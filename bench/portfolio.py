@@ -30,6 +30,9 @@ from typing import Any
 
 import yaml
 
+from kamgen.model import builtin_checklists
+from kamgen.schema import Language
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = 10
 TODAY = dt.date(2026, 11, 26)
@@ -276,7 +279,7 @@ CRITERIA = [
 ]  # fmt: skip
 RATES = {"CNY": 0.14, "EUR": 1.08, "GBP": 1.27, "TWD": 0.031}
 CURRENCY_SCALE = {"USD": 1, "EUR": 1, "GBP": 1, "CNY": 7, "TWD": 31}
-ANNUAL_REVIEW = {
+ANNUAL_REVIEW: dict[str, Any] = {
     "id": "annual-review",
     "title": "Annual account review",
     "items": [
@@ -285,16 +288,14 @@ ANNUAL_REVIEW = {
         {"id": "exec-sponsor", "text": "An executive sponsor on our side is named and has met the customer"},
     ],
 }
-CHECKLIST_ITEMS = {
-    "qualification": ("volume", "margin", "growth", "potential", "credit", "goal-access", "openness"),
-    "buy-in": ("identified", "known-in-person", "steps-to-meet", "several-contacts"),
-    "vested-interests": ("threatened-known", "tactic-chosen", "allies-careful", "practices-known"),
-    "prioritisation": (
-        "not-too-many", "horizon-known", "right-people", "right-things", "senior-visit", "least-cost",
-        "long-payoff",
-    ),
-    "annual-review": tuple(item["id"] for item in ANNUAL_REVIEW["items"]),
-}  # fmt: skip
+
+
+def checklist_items() -> dict[str, tuple[str, ...]]:
+    """Every item of every checklist, built in and the settings' own: all are answered."""
+    builtin = {c.id: tuple(i.id for i in c.items) for c in builtin_checklists(Language.EN)}
+    return {**builtin, ANNUAL_REVIEW["id"]: tuple(item["id"] for item in ANNUAL_REVIEW["items"])}
+
+
 ROLES = ("economic-buyer", "user-buyer", "technical-buyer", "coach", "champion", "influencer")
 STANCE_RATING = {"mentor": (4, 5), "supporter": (1, 3), "neutral": (-1, 1), "non-supporter": (-3, -1),
                  "enemy": (-5, -4)}  # fmt: skip
@@ -500,7 +501,8 @@ def _stakeholders(c: _Ctx, members: list[str]) -> list[dict[str, Any]]:
 def _relationships(c: _Ctx, ids: list[str]) -> list[dict[str, Any]]:
     seen: set[tuple[str, str, str]] = set()
     out: list[dict[str, Any]] = []
-    for _ in range(c.rng.randint(8, 12)):
+    wanted = c.rng.randint(8, 12)
+    while len(out) < wanted:
         kind = c.pick(("influences", "influences", "allied-with", "in-conflict-with"))
         a, b = c.rng.sample(ids, 2)
         if (kind, a, b) in seen:
@@ -611,7 +613,7 @@ def _actions(c: _Ctx, ids: list[str], goals: list[str], members: list[str]) -> l
 
 def _checklists(c: _Ctx) -> dict[str, dict[str, Any]]:
     answers: dict[str, dict[str, Any]] = {}
-    for list_id, items in CHECKLIST_ITEMS.items():
+    for list_id, items in checklist_items().items():
         answers[list_id] = {}
         for item in items:
             answer = _Flow(done=c.rng.random() < 0.6)
