@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench import portfolio
+from bench.benchmark import Row, Timing, growth
 from bench.profiling import summarise_collapsed
 from kamgen import app
 from kamgen.problems import Level
@@ -103,6 +104,17 @@ def test_profile_summary_counts_own_and_total_samples(tmp_path: Path) -> None:
     assert "60.0  load (b.py)" in total and "100.0  main (a.py)" in total
 
 
+def test_growth_between_sizes_is_the_ratio_of_cpu_times() -> None:
+    def row(n: int, cpu: float) -> Row:
+        keys = ("validate", "render", "mkdocs", "build")
+        return Row(n, timings={k: Timing(99.0, cpu * (i + 1), 0) for i, k in enumerate(keys)})
+
+    failed = Row(300)  # a size that failed has no timings and is left out
+    (line,) = growth([row(100, 1.0), failed, row(1000, 12.0)])
+    assert line.startswith("N=100->1000 (x10 accounts)")
+    assert "validate x12.0" in line and "build x12.0" in line
+
+
 @pytest.mark.slow  # about a minute: the benchmark's smoke run, `make bench N=10`
 @pytest.mark.site
 def test_benchmark_smoke_run_prints_a_complete_table(tmp_path: Path) -> None:
@@ -116,8 +128,8 @@ def test_benchmark_smoke_run_prints_a_complete_table(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     row = next(line for line in run.stdout.splitlines() if line.startswith("| 10 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert len(cells) == 14, row
+    assert len(cells) == 16, row
     # Every measurement produced a number; only Zensical may be missing.
-    assert all(re.match(r"^\d", c) for c in cells[:13]), row
-    assert cells[13] == "not installed" or re.match(r"^\d", cells[13]), row
+    assert all(re.match(r"^\d", c) for c in cells[:15]), row
+    assert cells[15] == "not installed" or re.match(r"^\d", cells[15]), row
     assert (tmp_path / "n10" / "plain-site" / "index.html").is_file()
