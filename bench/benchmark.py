@@ -3,7 +3,8 @@
 For each size N it writes a realistic portfolio (bench/portfolio.py) into a
 temporary folder and measures whole processes, one after the other:
 
-- ``kamgen validate`` and ``kamgen report --format json``;
+- ``kamgen validate``: cold (``.kamgen/`` removed first), warm (again, files
+  unchanged) and on one file; ``kamgen report --format json``;
 - ``kamgen build``, and a plain ``mkdocs build --strict`` of the Markdown that
   build left in ``.kamgen/docs``, with the config kamgen wrote (only the
   output folder differs); the ratio is build / plain MkDocs;
