@@ -133,7 +133,7 @@ def render_only(root: Path, today: dt.date) -> dict[str, float]:
     from kamgen.project import Project
 
     project = Project(root)
-    result = app.validate(project)
+    result = app.load(project)
     if result.portfolio is None:
         raise SystemExit(f"{root} does not validate")
     wall, cpu = time.perf_counter(), time.process_time()

@@ -17,10 +17,11 @@ from pathlib import Path
 from kamgen import changes, codes, outdir, scaffold, snapshots
 from kamgen import report as reports
 from kamgen.analytics import assess
+from kamgen.cache import CACHE_DIR, Store
 from kamgen.guard import check_port
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
-from kamgen.pipeline import Result, load
+from kamgen.pipeline import PerAccount, Result, check, load
 from kamgen.problems import Level, Problem, sort_problems
 from kamgen.project import Project
 from kamgen.render import Site, TemplateFailed, render_site
@@ -44,16 +45,26 @@ def validate(
     *,
     health_on: dt.date | None = None,
     changed_since: str | None = None,
+    cache: bool = True,
 ) -> Result:
     """Everything `kamgen validate` reports: problems in the files and, with
     ``health_on``, the health findings as of that day; with ``changed_since``
-    (a Git revision), only the findings the change since then introduced."""
+    (a Git revision), only the findings the change since then introduced.
+
+    The portfolio is not kept (``portfolio`` is None; ``accounts`` counts
+    the valid ones) except with ``changed_since``, which compares it. With
+    ``cache`` (the default), a file unchanged since the last run, under the
+    same settings, day and kamgen, is not worked out again (``.kamgen/cache``)."""
+    if changed_since is None:
+        health = None
+        if health_on is not None:
+            day = health_on
+            health = PerAccount(f"health {day.isoformat()}", lambda r, s: _record_health(r, s, day))
+        store = Store(project.work_dir / CACHE_DIR) if cache else None
+        return check(project, paths, per_account=health, store=store)
     result = load(project, paths)
     if health_on is not None and result.portfolio is not None:
-        if changed_since is None:
-            found = health_problems(result.portfolio, health_on)
-        else:
-            found = _introduced_problems(project, result.portfolio, changed_since, health_on)
+        found = _introduced_problems(project, result.portfolio, changed_since, health_on)
         result.problems = sort_problems(result.problems + found)
     return result
 
@@ -101,17 +112,28 @@ def health_problems(
     """Health findings as problems, at the line they concern, at the level the
     settings give each code (warning by default; `off` leaves it out); only
     those ``keep`` accepts, if given."""
-    levels = portfolio.settings.health.levels
     problems = []
     for record in portfolio.accounts:
-        for finding in assess(record, portfolio.settings, today).findings:
-            level = levels.get(finding.code, FindingLevel.WARNING)
-            if level is FindingLevel.OFF or (keep is not None and not keep(record, finding)):
-                continue
-            line, col = record.where(finding.path)
-            message = f"{_EN.finding(finding)}; next step: {_EN.next_step(finding)}"
-            problems.append(Problem(record.path, line, col, _LEVELS[level], finding.code, message))
+        problems += _record_health(record, portfolio.settings, today, keep)
     return sort_problems(problems)
+
+
+def _record_health(
+    record: AccountRecord,
+    settings: Settings,
+    today: dt.date,
+    keep: Callable[[AccountRecord, Finding], bool] | None = None,
+) -> list[Problem]:
+    levels = settings.health.levels
+    problems = []
+    for finding in assess(record, settings, today).findings:
+        level = levels.get(finding.code, FindingLevel.WARNING)
+        if level is FindingLevel.OFF or (keep is not None and not keep(record, finding)):
+            continue
+        line, col = record.where(finding.path)
+        message = f"{_EN.finding(finding)}; next step: {_EN.next_step(finding)}"
+        problems.append(Problem(record.path, line, col, _LEVELS[level], finding.code, message))
+    return problems
 
 
 # ------------------------------------------------------------------ render

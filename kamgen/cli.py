@@ -64,11 +64,12 @@ def _write_reports(args: argparse.Namespace, problems: list[Problem], project: P
 def cmd_validate(args: argparse.Namespace, project: Project) -> int:
     paths = [_user_path(args, p) for p in args.paths] or None
     health_on = args.today if args.health else None
-    result = app.validate(project, paths, health_on=health_on, changed_since=args.changed_since)
+    result = app.validate(
+        project, paths, health_on=health_on, changed_since=args.changed_since, cache=args.cache
+    )
     _report(result.problems, args.format, project)
     if args.format == "text" and result.ok:
-        count = len(result.portfolio.accounts) if result.portfolio else 0
-        _say(f"{count} account(s) valid")
+        _say(f"{result.accounts} account(s) valid")
     written = _write_reports(args, result.problems, project)
     return exit_code(result.problems, strict=args.strict) or (0 if written else 1)
 
@@ -241,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--changed-since",
         metavar="REV",
         help="health findings only where the change since the Git revision REV introduced them",
+    )
+    p.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="work out every file again, neither reading nor writing .kamgen/cache",
     )
     _today_option(p)
     p.set_defaults(func=cmd_validate)

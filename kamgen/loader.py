@@ -90,7 +90,9 @@ class _Builder:
         self.out = out
         self.line_offset = line_offset
         self.col_offset = col_offset
-        self.constructor = yaml.SafeLoader("")
+        # A bare constructor: a whole SafeLoader is a reference cycle that keeps
+        # every constructed node alive until the cyclic collector runs.
+        self.constructor = yaml.constructor.SafeConstructor()
         self.count = 0
         self.stopped = False
 
@@ -341,6 +343,14 @@ def load_file(
     text = read_text(out, path, root, limits)
     if text is None:
         return doc, out.problems
+    return parse_text(path, display, text, limits=limits, empty_ok=empty_ok)
+
+
+def parse_text(
+    path: Path, display: str, text: str, *, limits: Limits = DEFAULT, empty_ok: bool = False
+) -> tuple[Document, list[Problem]]:
+    """The file at ``path`` parsed from ``text``, its content as already read."""
+    doc, out = Document(display), Collector(display, limits)
     if path.suffix == ".md":
         parse_markdown(doc, out, text)
     else:
