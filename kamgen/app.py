@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kamgen import codes, outdir, scaffold
+from kamgen import history as histories
 from kamgen import report as reports
 from kamgen.analytics import assess
 from kamgen.guard import check_port
@@ -83,10 +84,18 @@ def edit_base(settings: Settings) -> str | None:
 
 
 def render(
-    project: Project, portfolio: Portfolio, *, today: dt.date, visibility: Visibility = Visibility.INTERNAL
+    project: Project,
+    portfolio: Portfolio,
+    *,
+    today: dt.date,
+    visibility: Visibility = Visibility.INTERNAL,
+    history: bool = True,
 ) -> Site:
-    """Every generated page of a loaded project, for readers cleared to ``visibility``."""
+    """Every generated page of a loaded project, for readers cleared to ``visibility``;
+    with ``history`` (and `history.enabled` in the settings), read from Git."""
     settings = portfolio.settings
+    read = history and settings.history.enabled
+    changes = histories.read(project, portfolio, visibility) if read else None
     return render_site(
         portfolio,
         project.templates_dir,
@@ -94,6 +103,7 @@ def render(
         edit_base=edit_base(settings),
         visibility=visibility,
         method_pages=project.method_pages(settings.language),
+        history=changes,
     )
 
 
@@ -195,7 +205,9 @@ def preview(project: Project, *, today: dt.date, visibility: Visibility) -> tupl
     if result.portfolio is None:
         return result.problems, None
     try:
-        return result.problems, render(project, result.portfolio, today=today, visibility=visibility)
+        # The preview re-renders on every save: it skips Git history for speed.
+        pages = render(project, result.portfolio, today=today, visibility=visibility, history=False)
+        return result.problems, pages
     except TemplateFailed as exc:
         return [*result.problems, template_problem(project, exc)], None
 
