@@ -95,7 +95,8 @@ def render(
     with ``history`` (and `history.enabled` in the settings), read from Git."""
     settings = portfolio.settings
     read = history and settings.history.enabled
-    changes = histories.read(project, portfolio, visibility) if read else None
+    cache = project.work_dir / "history.cache"
+    changes = histories.read(project, portfolio, visibility, cache=cache) if read else None
     return render_site(
         portfolio,
         project.templates_dir,

@@ -22,6 +22,9 @@ reaches an internal build.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -30,11 +33,11 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kamgen import vcs
+from kamgen import __version__, vcs
 from kamgen.model import AccountRecord, Portfolio, cleared, redact, shows
 from kamgen.pipeline import load_account
 from kamgen.project import Project
-from kamgen.schema import Account, Settings, Stakeholder, Visibility
+from kamgen.schema import Account, Qualification, Settings, Stakeholder, Visibility
 
 # The fields whose changes the page lists, in this order.
 FIELDS = ("stance", "influence", "role")
@@ -109,22 +112,26 @@ class _Revision:
     change: vcs.BlobChange
 
 
-def read(project: Project, portfolio: Portfolio, visibility: Visibility) -> History:
-    """The history of every account visible at ``visibility``; never raises for Git."""
+def read(
+    project: Project, portfolio: Portfolio, visibility: Visibility, *, cache: Path | None = None
+) -> History:
+    """The history of every account visible at ``visibility``; never raises for
+    Git. With ``cache``, revisions parsed by an earlier build are read from
+    that file, and the file is rewritten with the ones this build used."""
     settings = portfolio.settings.history
     allowed = cleared(visibility)
     records = [rec for rec in portfolio.accounts if rec.data.visibility in allowed]
-    try:
-        repo = _repository(project)
-        if isinstance(repo, Unavailable):
-            return History(unavailable=repo)
-        prefix = repo.prefix(project.root)
-        under = "/".join(p for p in (prefix, project.accounts_dir.name) if p)
-        revisions, capped = _revisions(repo.folder_log(under), prefix, records, settings.revisions)
-        blobs = repo.blobs([b for revs in revisions.values() for r in revs for b in _blob_ids(r)])
-    except vcs.GitUnavailable:
-        return History(unavailable=Unavailable.UNREADABLE)
-    with _Parser(portfolio.settings, blobs) as parser:
+    with _Parser(portfolio.settings, cache) as parser:
+        try:
+            repo = _repository(project)
+            if isinstance(repo, Unavailable):
+                return History(unavailable=repo)
+            prefix = repo.prefix(project.root)
+            under = "/".join(p for p in (prefix, project.accounts_dir.name) if p)
+            revisions, capped = _revisions(repo.folder_log(under), prefix, records, settings.revisions)
+            parser.fetch(repo, [r.change for revs in revisions.values() for r in revs])
+        except vcs.GitUnavailable:
+            return History(unavailable=Unavailable.UNREADABLE)
         return History(
             {
                 rec.id: _account_history(
@@ -184,42 +191,127 @@ def _revisions(
     return found, capped
 
 
-def _blob_ids(revision: _Revision) -> Iterator[str]:
-    for blob in (revision.change.old_blob, revision.change.new_blob):
-        if blob:
-            yield blob
-
-
 class _Parser:
     """Revisions through the real loader: each blob is written under its file
     name of the time (the name gives the format and the account id) into a
-    scratch project and loaded as `kamgen validate` loads a file."""
+    scratch project and loaded as `kamgen validate` loads a file.
 
-    def __init__(self, settings: Settings, blobs: Mapping[str, bytes]) -> None:
-        self.settings, self.blobs = settings, blobs
-        self.cache: dict[tuple[str, str], Account | None] = {}
+    Parsing is most of history's cost, so what it found (the stakeholders and
+    relationships of a revision that validated, or that it did not) can be
+    kept in a cache file between builds, valid for one kamgen version, schema
+    and settings."""
+
+    def __init__(self, settings: Settings, cache: Path | None) -> None:
+        self.settings, self.cache_file = settings, cache
+        self.blobs: dict[str, bytes] = {}
+        self.parsed: dict[str, Account | None] = {}
+        self.stored: dict[str, str] = {}  # cache key: the account as JSON, or "null"
+        self.used: dict[str, str] = {}
+        self.fingerprint = hashlib.sha256(f"{_schema()}\n{settings.model_dump_json()}".encode()).hexdigest()
 
     def __enter__(self) -> _Parser:
         self._dir = tempfile.TemporaryDirectory(prefix="kamgen-history-")
         self.project = Project(Path(self._dir.name))
         self.project.accounts_dir.mkdir()
+        self.stored = _read_cache(self.cache_file, self.fingerprint)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._dir.cleanup()
+        if self.cache_file is not None and self.used:
+            _write_cache(self.cache_file, self.fingerprint, self.used)
+
+    def fetch(self, repo: vcs.Repo, changes: list[vcs.BlobChange]) -> None:
+        """Read, in one process, the blobs the cache does not answer for."""
+        wanted = [
+            blob
+            for change in changes
+            for blob, path in ((change.old_blob, change.old_path), (change.new_blob, change.new_path))
+            if blob and path and _key(blob, path) not in self.stored
+        ]
+        self.blobs = repo.blobs(wanted)
 
     def account(self, blob: str | None, path: str | None) -> Account | None:
-        if blob is None or path is None or blob not in self.blobs:
+        if blob is None or path is None:
             return None
-        name = PurePosixPath(path).name
-        key = (blob, name)
-        if key not in self.cache:
-            target = self.project.accounts_dir / name
-            target.write_bytes(self.blobs[blob])
-            record, _ = load_account(self.project, target, self.settings)
-            target.unlink()
-            self.cache[key] = record.data if record is not None else None
-        return self.cache[key]
+        key = _key(blob, path)
+        if key not in self.parsed:
+            text = self.stored.get(key)
+            if text is None and blob in self.blobs:
+                text = self._load(PurePosixPath(path).name, self.blobs[blob])
+            if text is None:
+                return None  # not in the repository (it never fails for a full clone)
+            self.used[key] = text
+            self.parsed[key] = _from_json(text)
+        return self.parsed[key]
+
+    def _load(self, name: str, data: bytes) -> str:
+        target = self.project.accounts_dir / name
+        target.write_bytes(data)
+        record, _ = load_account(self.project, target, self.settings)
+        target.unlink()
+        return _slim(record.data).model_dump_json(by_alias=True) if record is not None else "null"
+
+
+@functools.cache
+def _schema() -> str:
+    """kamgen's version and the account schema: a cache entry from another is stale."""
+    return f"{__version__}\n{json.dumps(Account.model_json_schema(), sort_keys=True)}"
+
+
+def _from_json(text: str) -> Account | None:
+    try:
+        return None if text == "null" else Account.model_validate_json(text)
+    except ValueError:  # a damaged cache entry: as if the revision did not validate
+        return None
+
+
+def _key(blob: str, path: str) -> str:
+    return hashlib.sha256(f"{blob}\0{PurePosixPath(path).name}".encode()).hexdigest()
+
+
+def _slim(account: Account) -> Account:
+    """What history compares and the map draws; the rest needs no keeping."""
+    return account.model_copy(
+        update={
+            "interests": [],
+            "practices": [],
+            "goals": [],
+            "actions": [],
+            "checklists": {},
+            "notes": [],
+            "why_key": None,
+            "qualification": Qualification(),
+        }
+    )
+
+
+def _read_cache(path: Path | None, fingerprint: str) -> dict[str, str]:
+    """The cache's entries, or none when it is missing, unreadable or stale."""
+    if path is None:
+        return {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if not lines or lines[0] != fingerprint:
+        return {}
+    return dict(line.split(" ", 1) for line in lines[1:] if " " in line)
+
+
+def _write_cache(path: Path, fingerprint: str, entries: Mapping[str, str]) -> None:
+    """Only the entries this build used, so the file does not grow forever;
+    written whole and renamed into place. A cache that cannot be written is
+    no error: the next build parses again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_name(path.name + ".tmp")
+        staging.write_text(
+            "\n".join([fingerprint, *(f"{k} {v}" for k, v in entries.items())]) + "\n", "utf-8"
+        )
+        staging.replace(path)
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------------ comparing
@@ -296,16 +388,18 @@ def _changes(
         if not shows(old, ("stakeholders", i), allowed):
             continue  # hidden before: its change would tell what was hidden
         for name in FIELDS:
-            seen = shows(old, ("stakeholders", i, name), allowed) and shows(
-                new, ("stakeholders", j, name), allowed
-            )
-            if seen and getattr(was, name) != getattr(now, name):
+            if getattr(was, name) != getattr(now, name) and _both(old, new, i, j, name, allowed):
                 yield row(now, name, getattr(was, name), getattr(now, name))
         if was.left_on is None and now.left_on is not None:
             yield row(now, DEPARTED, None, now.left_on)
     for pid, (i, was) in before.items():
         if pid not in after and shows(old, ("stakeholders", i), allowed):
             yield row(was, DEPARTED, None, None)
+
+
+def _both(old: Account, new: Account, i: int, j: int, name: str, allowed: set[Visibility]) -> bool:
+    """Whether a field of a person is visible in both revisions."""
+    return shows(old, ("stakeholders", i, name), allowed) and shows(new, ("stakeholders", j, name), allowed)
 
 
 def _hide(account: Account, people: set[str]) -> Account:
@@ -321,7 +415,9 @@ def _hide(account: Account, people: set[str]) -> Account:
 
 def _map_key(account: Account) -> str:
     """What the map draws from: two states with the same key draw the same map."""
-    return repr((account.stakeholders, account.relationships))
+    people = (s.model_dump_json() for s in account.stakeholders)
+    lines = (r.model_dump_json() for r in account.relationships)
+    return "\n".join([*people, "", *lines])
 
 
 def _snapshots(

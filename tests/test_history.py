@@ -287,6 +287,33 @@ def test_history_can_be_switched_off_or_capped(repo: Repo) -> None:
     assert "## History" not in page(repo.project)
 
 
+def test_a_cache_between_builds_gives_the_same_history(repo: Repo) -> None:
+    repo.write("acme.yaml", account(zhou_stance="supportive"))
+    repo.commit("Typo", "Anna Schmidt", "2026-02-01")
+    repo.write("acme.yaml", account(zhou_stance="supporter"))
+    repo.commit("Fix the typo", "Anna Schmidt", "2026-02-02")
+    result = load(repo.project)
+    assert result.portfolio is not None
+    cache = repo.root / ".kamgen" / "history.cache"
+
+    def run() -> history.AccountHistory:
+        return history.read(repo.project, result.portfolio, Visibility.INTERNAL, cache=cache).of("acme")  # type: ignore[arg-type]
+
+    cold = run()
+    lines = cache.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 3  # the fingerprint, then three distinct revisions
+    assert sum(line.endswith(" null") for line in lines) == 1  # the one that did not validate
+    assert run() == cold
+    # A damaged entry reads as a revision that did not validate, never a crash.
+    cache.write_text("\n".join([lines[0], *(f"{line.split()[0]} {{broken" for line in lines[1:])]) + "\n")
+    assert run().skipped == 3
+    # Other settings, another fingerprint: the cache is ignored and rewritten.
+    (repo.root / "kamgen.yml").write_text(SETTINGS + "thresholds: {min_contacts: 4}\n", encoding="utf-8")
+    result = load(repo.project)
+    assert run() == cold
+    assert cache.read_text(encoding="utf-8").splitlines()[0] != lines[0]
+
+
 class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
