@@ -600,7 +600,7 @@ class HistorySettings(Model):
 
     enabled: Bool = True
     """Read the history; false leaves the section out and skips Git."""
-    revisions: Annotated[Int, Field(ge=1)] = 50
+    revisions: Annotated[Int, Field(ge=1)] = 30
     """Newest revisions of each account file read; each costs a parse and validation."""
     maps: Annotated[Int, Field(ge=0)] = 3
     """Earlier relationship maps shown per account (0: none); each costs a drawing."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -21,8 +22,8 @@ from kamgen.escape import md
 from kamgen.history import History, Unavailable
 from kamgen.pipeline import load
 from kamgen.project import Project
-from kamgen.schema import Stance, Visibility
-from tests.conftest import SETTINGS, dedent, kamgen_build
+from kamgen.schema import HistorySettings, Stance, Visibility
+from tests.conftest import ROOT, SETTINGS, dedent, kamgen_build
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -285,6 +286,16 @@ def test_history_can_be_switched_off_or_capped(repo: Repo) -> None:
     assert len(found.snapshots) == 1
     settings.write_text(SETTINGS + "history: {enabled: false}\n", encoding="utf-8")
     assert "## History" not in page(repo.project)
+
+
+def test_the_readme_documents_the_defaults(repo: Repo) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("history:"))
+    (repo.root / "kamgen.yml").write_text(SETTINGS + sample, encoding="utf-8")
+    result = load(repo.project)
+    assert result.portfolio is not None, result.problems
+    assert result.portfolio.settings.history == HistorySettings()
+    assert result.portfolio.settings.history.model_fields_set == {"enabled", "revisions", "maps"}
 
 
 def test_a_cache_between_builds_gives_the_same_history(repo: Repo) -> None:
