@@ -229,7 +229,8 @@ class _Parser:
             for blob, path in ((change.old_blob, change.old_path), (change.new_blob, change.new_path))
             if blob and path and _key(blob, path) not in self.stored
         ]
-        self.blobs = repo.blobs(wanted)
+        # A file over the size cap would be refused by the loader: never read it.
+        self.blobs = repo.blobs(wanted, max_bytes=self.settings.limits.file_bytes)
 
     def account(self, blob: str | None, path: str | None) -> Account | None:
         if blob is None or path is None:
@@ -247,7 +248,10 @@ class _Parser:
 
     def _load(self, name: str, data: bytes) -> str:
         target = self.project.accounts_dir / name
-        target.write_bytes(data)
+        try:  # a name this file system refuses (too long, say) cannot be loaded
+            target.write_bytes(data)
+        except OSError:
+            return "null"
         record, _ = load_account(self.project, target, self.settings)
         target.unlink()
         return _slim(record.data).model_dump_json(by_alias=True) if record is not None else "null"

@@ -235,21 +235,27 @@ class Repo:
         except (ValueError, IndexError):
             raise GitUnavailable("cannot read the output of `git log`") from None
 
-    def blobs(self, ids: Sequence[str]) -> dict[str, bytes]:
-        """The contents of many blobs, read by one ``git cat-file --batch``."""
+    def blobs(self, ids: Sequence[str], *, max_bytes: int | None = None) -> dict[str, bytes]:
+        """The contents of many blobs, read by one ``git cat-file --batch``;
+        with ``max_bytes``, larger ones are left out unread (one more process)."""
         wanted = list(dict.fromkeys(ids))
-        if not wanted:
-            return {}
-        cmd = ["git", "-c", "core.quotePath=off", "--no-pager", "cat-file", "--batch"]
+        if wanted and max_bytes is not None:
+            sizes = self._batch("--batch-check", wanted).decode("ascii", "replace").split("\n")
+            fits = {f[0] for f in (line.split() for line in sizes) if len(f) == 3 and int(f[2]) <= max_bytes}
+            wanted = [i for i in wanted if i in fits]
+        return dict(_batch(self._batch("--batch", wanted))) if wanted else {}
+
+    def _batch(self, mode: str, ids: list[str]) -> bytes:
+        cmd = ["git", "-c", "core.quotePath=off", "--no-pager", "cat-file", mode]
         env = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C.UTF-8", "GIT_OPTIONAL_LOCKS": "0"}
         try:
             done = subprocess.run(
-                cmd, cwd=self.top, input="".join(f"{i}\n" for i in wanted).encode(),
+                cmd, cwd=self.top, input="".join(f"{i}\n" for i in ids).encode(),
                 capture_output=True, env=_env(env), check=False,
             )  # fmt: skip
         except OSError as exc:
             raise GitUnavailable(f"cannot run git: {exc.strerror}") from None
-        return dict(_batch(done.stdout))
+        return done.stdout
 
     # ---------------------------------------------------------------- running
 

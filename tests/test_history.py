@@ -205,6 +205,58 @@ def test_a_revision_that_does_not_validate_is_skipped_and_counted(repo: Repo) ->
     assert md("1 earlier revision(s)").split("&#40;")[0] in page(repo.project)
 
 
+def test_an_oversized_revision_is_skipped_unread(repo: Repo) -> None:
+    repo.write("acme.yaml", account(zhou_stance="mentor") + "# " + "x" * 1_100_000 + "\n")
+    repo.commit("Paste a whole e-mail thread", "Anna Schmidt", "2026-02-01")
+    repo.write("acme.yaml", account(zhou_stance="supporter"))
+    repo.commit("Trim it", "Anna Schmidt", "2026-02-02")
+    found = read(repo.project).of("acme")
+    assert found.skipped == 1
+    assert [(c.subject, c.before, c.after) for c in found.changes] == [
+        ("Trim it", Stance.NEUTRAL, Stance.SUPPORTER)
+    ]
+
+
+def test_a_project_in_a_monorepo_folder(tmp_path: Path) -> None:
+    mono = tmp_path / "mono"
+    made = Repo(mono / "sales")
+    made.git("init", "-q", "-b", "main", str(mono))
+    made.write("acme.yaml", account())
+    made.commit("Start", "Li Wei", "2026-01-05")
+    (mono / "other").mkdir()
+    (mono / "other" / "acme.yaml").write_text("not: an account\n", encoding="utf-8")
+    made.write("acme.yaml", account(zhou_stance="supporter"))
+    made.commit("Zhou Min came round", "Anna Schmidt", "2026-03-10")
+    assert [(r[2], r[4]) for r in rows(read(made.project))] == [("Zhou Min came round", "stance")]
+
+
+def test_changes_merged_from_two_branches_each_show_once(repo: Repo) -> None:
+    repo.git("checkout", "-q", "-b", "anna")
+    repo.write("acme.yaml", account(zhou_stance="supporter"))
+    repo.commit("Zhou Min came round", "Anna Schmidt", "2026-02-01")
+    repo.git("checkout", "-q", "main")
+    repo.write("acme.yaml", account() + "  - {id: wang-fang, name: Wang Fang}\n")
+    repo.commit("Wang Fang joins as CFO", "Li Wei", "2026-02-02")
+    merged = {"GIT_AUTHOR_NAME": "Li Wei", "GIT_AUTHOR_EMAIL": "l@example.com"}
+    repo.git(
+        "-c",
+        "user.name=CI",
+        "-c",
+        "user.email=ci@example.com",
+        "merge",
+        "-q",
+        "--no-edit",
+        "anna",
+        env=merged,
+    )
+    assert "supporter" in (repo.root / "accounts" / "acme.yaml").read_text(encoding="utf-8")
+    # Each commit is compared with its own parent, not with the other branch.
+    assert sorted((r[2], r[3], r[4], r[5], r[6]) for r in rows(read(repo.project))) == [
+        ("Wang Fang joins as CFO", "wang-fang", "joined", None, None),
+        ("Zhou Min came round", "zhou-min", "stance", Stance.NEUTRAL, Stance.SUPPORTER),
+    ]
+
+
 def test_a_restricted_change_never_reaches_an_internal_build(repo: Repo) -> None:
     repo.write("acme.yaml", account(he_visibility="restricted"))
     repo.commit("He Jun is sensitive", "Li Wei", "2026-02-01")
