@@ -23,6 +23,7 @@ from kamgen.history import History, Unavailable
 from kamgen.pipeline import load
 from kamgen.project import Project
 from kamgen.schema import HistorySettings, Stance, Visibility
+from tests import git_helpers
 from tests.conftest import ROOT, SETTINGS, dedent, kamgen_build
 
 TODAY = dt.date(2026, 11, 26)
@@ -65,7 +66,7 @@ class Repo:
         return subprocess.run(
             ["git", "-c", "commit.gpgsign=false", *args],
             cwd=self.root,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, **git_helpers.ENV, **(env or {})},
             capture_output=True,
             text=True,
             check=True,
