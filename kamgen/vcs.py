@@ -220,14 +220,14 @@ class Repo:
             revisions.append(Revision(commit, name))
         return revisions
 
-    def folder_log(self, under: str, *, limit: int = 5000) -> list[tuple[Commit, list[BlobChange]]]:
+    def folder_log(self, under: str, *, limit: int | None = None) -> list[tuple[Commit, list[BlobChange]]]:
         """The commits that changed files below ``under``, newest first, each
         with the blobs it changed: one ``git log`` for a whole folder, so that
         a thousand files cost one process, not a thousand. Renames inside the
         folder are detected; merges show no changes of their own (their
         parents' commits do)."""
         out = self.git(
-            "log", "-M", "--raw", "--no-abbrev", "-z", f"--max-count={limit}",
+            "log", "-M", "--raw", "--no-abbrev", "-z", f"--max-count={-1 if limit is None else limit}",
             f"--format={_LOG_FORMAT}", "--", under or ".",
         )  # fmt: skip
         try:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kamgen import app, history
+from kamgen import app, history, vcs
 from kamgen.escape import md
 from kamgen.history import History, Unavailable
 from kamgen.pipeline import load
@@ -124,6 +124,24 @@ def repo(tmp_path: Path) -> Repo:
     made.write("acme.yaml", account())
     made.commit("Start the Acme plan", "Li Wei", "2026-01-05")
     return made
+
+
+def test_folder_log_and_blobs_read_the_whole_folder_in_two_processes(repo: Repo) -> None:
+    repo.git("mv", "accounts/acme.yaml", "accounts/acme-group.yaml")
+    repo.commit("Rename", "Li Wei", "2026-02-01")
+    git = vcs.Repo.of(repo.root)
+    log = git.folder_log("accounts")
+    assert [
+        (c.subject, c.author, [(x.status, x.old_path, x.new_path) for x in changes]) for c, changes in log
+    ] == [
+        ("Rename", "Li Wei", [("R", "accounts/acme.yaml", "accounts/acme-group.yaml")]),
+        ("Start the Acme plan", "Li Wei", [("A", None, "accounts/acme.yaml")]),
+    ]
+    (_, [created]), missing = log[1], "0" * 39 + "1"
+    assert created.new_blob is not None and created.old_blob is None
+    text = account().encode()
+    assert git.blobs([created.new_blob, missing]) == {created.new_blob: text}
+    assert git.blobs([created.new_blob], max_bytes=len(text) - 1) == {}
 
 
 def test_a_stance_change_shows_its_date_author_subject_and_values(repo: Repo) -> None:
