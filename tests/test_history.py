@@ -168,7 +168,7 @@ def test_a_stance_change_shows_its_date_author_subject_and_values(repo: Repo) ->
     cells = [
         md("2026-03-10"),
         "Zhou Min",
-        "Stance: Neutral → Supporter",
+        md("Stance: Neutral → Supporter"),
         "Anna Schmidt",
         md("Zhou Min came round after the demo"),
     ]
