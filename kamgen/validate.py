@@ -8,16 +8,18 @@ person who wrote the file.
 from __future__ import annotations
 
 import copy as copy_module
-import difflib
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from kamgen import codes
+from kamgen import aliases, codes, slips
 from kamgen.ids import ID_PATTERN
 from kamgen.limits import DEFAULT, Limits
 from kamgen.loader import Document, Key
+from kamgen.nearest import did_you_mean
+from kamgen.paths import describe
 from kamgen.problems import Collector, Problem
 from kamgen.schema import HTTP_URL_PATTERN, TEXT_PATTERN, URL_PATH_PATTERN
 
@@ -77,14 +79,6 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _name(path: Key, limits: Limits = DEFAULT) -> str:
-    text = ""
-    for part in path:
-        key = _cut(str(part), limits)
-        text += f"[{part}]" if isinstance(part, int) else (f".{key}" if text else key)
-    return text or "the top level"
-
-
 def _cut(text: str, limits: Limits) -> str:
     return text if len(text) <= limits.quote_chars else f"{text[: limits.quote_chars]}…"
 
@@ -129,73 +123,55 @@ _TYPE_WORDS = {
 }
 
 
-def _problem(out: Collector, doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any) -> None:
+def _problem(
+    out: Collector, doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any, language: str | None
+) -> None:
     kind = err["type"]
     path = _data_path(data, err["loc"])
-    name = _name(path, out.limits)
+    name = describe(doc.data, path, out.limits.quote_chars)
     value = err.get("input")
-    quoted = out.limits.quote(value)
     if kind == "extra_forbidden":
-        field = _cut(str(path[-1]), out.limits)
-        # Past the problem cap the message is not shown: skip the search.
-        guess = (
-            [] if out.full else difflib.get_close_matches(field, _fields(model, path[:-1]), n=1, cutoff=0.6)
-        )
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        where = f" in {_name(path[:-1], out.limits)}" if path[:-1] else ""
-        out.add(
-            doc.where(path, at_key=True),
-            codes.UNKNOWN_FIELD,
-            f"unknown field '{field}'{where}{hint}",
-        )
+        _unknown_field(out, doc, model, path)
         return
     if kind == "missing":
-        out.add(
-            doc.where(path[:-1]),
-            codes.MISSING_FIELD,
-            f"missing required field '{path[-1]}' in {_name(path[:-1], out.limits)}",
-        )
+        where = describe(doc.data, path[:-1], out.limits.quote_chars)
+        out.add(doc.where(path[:-1]), codes.MISSING_FIELD, f"missing required field '{path[-1]}' in {where}")
         return
     implicit = doc.implicit.get(path)
-    if implicit is not None and kind in (
-        "string_type",
-        "enum",
-        "literal_error",
-        "string_pattern_mismatch",
-    ):
+    if implicit is not None and kind in ("string_type", "enum", "literal_error", "string_pattern_mismatch"):
         if implicit.type_name.startswith("null"):
             out.add(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
-        out.add(
-            doc.where(path),
-            codes.IMPLICIT_TYPE,
-            f"{name}: {out.limits.quote(implicit.text)} is read by YAML as {implicit.type_name}, "
-            f"not text; quote it: {out.limits.quote(implicit.text)}",
-        )
-        return
+        # Quoting is advice only where the quoted text is then valid; else
+        # (influence: 5) the allowed values are the advice.
+        if out.full or _valid_as_text(model, data, path, implicit.text):
+            text = out.limits.quote(implicit.text)
+            out.add(
+                doc.where(path),
+                codes.IMPLICIT_TYPE,
+                f"{name}: {text} is read by YAML as {implicit.type_name}, not text; quote it: {text}",
+            )
+            return
+        value = implicit.text
+    quoted = out.limits.quote(value)
     if kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
+        hint = "" if out.full else _enum_hint(value, expected, language)
         out.add(
-            doc.where(path),
-            codes.ENUM_VALUE,
-            f"{name}: {quoted} is not allowed; use one of {expected}",
+            doc.where(path), codes.ENUM_VALUE, f"{name}: {quoted} is not allowed; use one of {expected}{hint}"
         )
         return
     if kind.startswith("date_") or kind.startswith("datetime_"):
-        out.add(
-            doc.where(path),
-            codes.INVALID_DATE,
-            f"{name}: {quoted} is not a valid date (YYYY-MM-DD)",
-        )
+        out.add(doc.where(path), codes.INVALID_DATE, f"{name}: {quoted} is not a valid date (YYYY-MM-DD)")
         return
     if kind in _TYPE_WORDS:
         if value is None:
             out.add(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
+        found = _describe(value, out.limits)
+        hint = _type_hint(kind, value)
         out.add(
-            doc.where(path),
-            codes.WRONG_TYPE,
-            f"{name}: expected {_TYPE_WORDS[kind]}, found {_describe(value, out.limits)}",
+            doc.where(path), codes.WRONG_TYPE, f"{name}: expected {_TYPE_WORDS[kind]}, found {found}{hint}"
         )
         return
     pattern = err.get("ctx", {}).get("pattern", "") if kind == "string_pattern_mismatch" else ""
@@ -210,42 +186,96 @@ def _problem(out: Collector, doc: Document, model: type[BaseModel], err: ErrorDe
     )
 
 
+def _unknown_field(out: Collector, doc: Document, model: type[BaseModel], path: Key) -> None:
+    field = _cut(str(path[-1]), out.limits)
+    # Past the problem cap the message is not shown: skip the search.
+    hint = (
+        ""
+        if out.full
+        else slips.fullwidth_colon(str(path[-1])) or did_you_mean(field, _fields(model, path[:-1]))
+    )
+    where = f" in {describe(doc.data, path[:-1], out.limits.quote_chars)}" if path[:-1] else ""
+    out.add(doc.where(path, at_key=True), codes.UNKNOWN_FIELD, f"unknown field '{field}'{where}{hint}")
+
+
+def _enum_hint(value: Any, expected: str, language: str | None) -> str:
+    """'did you mean' among the allowed values and, on a site in another
+    language, their labels (which are allowed too, see kamgen.aliases)."""
+    allowed = re.findall(r"'([^']*)'", expected)
+    labels = aliases.labels_of(language, allowed)
+    return did_you_mean(str(value), [*allowed, *labels])
+
+
+# A number written with thousands separators, which YAML reads as text.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def _type_hint(kind: str, value: Any) -> str:
+    if kind in ("int_type", "float_type") and isinstance(value, str) and _GROUPED.match(value.strip()):
+        return f"; write {value.strip().replace(',', '')} without commas"
+    if kind in ("model_type", "model_attributes_type", "dict_type") and isinstance(value, str):
+        return slips.fullwidth_colon(value)
+    return ""
+
+
+def _valid_as_text(model: type[BaseModel], data: Any, path: Key, text: str) -> bool:
+    """Whether ``data`` would have no error at ``path`` with ``text`` there."""
+    trial = copy_module.deepcopy(data)
+    parent = trial
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = text
+    try:
+        model.model_validate(trial)
+    except ValidationError as exc:
+        return all(_data_path(trial, e["loc"]) != path for e in exc.errors(include_url=False))
+    return True
+
+
 def to_model(
-    doc: Document, model: type[M], *, salvage: bool = False, limits: Limits = DEFAULT
+    doc: Document,
+    model: type[M],
+    *,
+    salvage: bool = False,
+    limits: Limits = DEFAULT,
+    language: str | None = None,
 ) -> tuple[M | None, list[Problem]]:
     """Validate ``doc.data`` as ``model``: the typed value, and the problems.
 
-    With ``salvage``, a failed document is validated once more without the
-    optional values that failed, so that later checks can still run on the
-    rest; the problems already reported keep the document from building.
+    Enum values written in the site ``language`` read as their English values
+    (see :mod:`kamgen.aliases`). With ``salvage``, a failed document is
+    validated once more without the optional values that failed, so that
+    later checks can still run on the rest; the problems already reported
+    keep the document from building.
     """
     out = Collector(doc.path, limits)
-    return _validate(doc, model, salvage, out), out.problems
+    return _validate(doc, model, salvage, out, language), out.problems
 
 
-def _validate(doc: Document, model: type[M], salvage: bool, out: Collector) -> M | None:
+def _validate(doc: Document, model: type[M], salvage: bool, out: Collector, language: str | None) -> M | None:
     if doc.data is None:
         return None
+    data = aliases.translate(model, doc.data, language)
     try:
-        return model.model_validate(doc.data)
+        return model.model_validate(data)
     except ValidationError as exc:
         seen: set[Key] = set()
         for err in exc.errors(include_url=False):
-            path = _data_path(doc.data, err["loc"])
+            path = _data_path(data, err["loc"])
             # A union reports each of its branches; one message a place is enough.
             if path in seen:
                 continue
             seen.add(path)
             if path in doc.reported:
                 continue
-            _problem(out, doc, model, err, doc.data)
+            _problem(out, doc, model, err, data, language)
         if not salvage:
             return None
         cut = {_removable(model, path) for path in seen}
         if None in cut:
             return None
         try:
-            return model.model_validate(_without(doc.data, {c for c in cut if c is not None}))
+            return model.model_validate(_without(data, {c for c in cut if c is not None}))
         except ValidationError:
             return None
 
