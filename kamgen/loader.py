@@ -66,6 +66,9 @@ class Document:
     values: dict[Key, Pos] = field(default_factory=dict)
     keys: dict[Key, Pos] = field(default_factory=dict)
     implicit: dict[Key, Implicit] = field(default_factory=dict)
+    # Keys YAML reads as another type (`no:`); kept as written, and reported
+    # by validation, which knows whether quoting them would help.
+    implicit_keys: dict[Key, Implicit] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     # Values the loader already reported; validation says nothing more of them.
@@ -140,6 +143,8 @@ class _Builder:
                 continue
             first_seen[name] = where
             self.doc.keys[(*key, name)] = where
+            if isinstance(key_node, yaml.ScalarNode) and _implicit(key_node):
+                self.doc.implicit_keys[(*key, name)] = Implicit(key_node.value, _TYPE_NAMES[key_node.tag])
             if groups:
                 result[name] = self.grouped_number(value_node, groups, (*key, name))
             else:
@@ -169,13 +174,6 @@ class _Builder:
                 "a key must be plain text, not a list or mapping",
             )
             return f"<complex key at line {self.pos(node.start_mark).line}>"
-        if node.tag != _STR_TAG and not node.style and node.tag in _TYPE_NAMES:
-            self.out.add(
-                self.pos(node.start_mark),
-                codes.IMPLICIT_TYPE,
-                f"key {self.out.limits.quote(node.value)} is read by YAML as {_TYPE_NAMES[node.tag]}; "
-                "quote it",
-            )
         return str(node.value)
 
     def scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
@@ -192,7 +190,7 @@ class _Builder:
             )
             self.doc.reported.add(key)
             return node.value
-        if not node.style and node.tag in _TYPE_NAMES:
+        if _implicit(node):
             self.doc.implicit[key] = Implicit(node.value, _TYPE_NAMES[node.tag])
         try:
             return self.constructor.construct_object(node, deep=True)
@@ -200,6 +198,11 @@ class _Builder:
             # e.g. 2026-02-30 matches the timestamp pattern but is no date;
             # keep the text so the schema reports it with its field.
             return node.value
+
+
+def _implicit(node: yaml.ScalarNode) -> bool:
+    """Whether YAML read a plain scalar as something other than text."""
+    return node.tag != _STR_TAG and not node.style and node.tag in _TYPE_NAMES
 
 
 _GROUP = re.compile(r"^\d{3}$")

@@ -257,27 +257,59 @@ def _validate(doc: Document, model: type[M], salvage: bool, out: Collector, lang
         return None
     data = aliases.translate(model, doc.data, language)
     try:
-        return model.model_validate(data)
+        result: M | None = model.model_validate(data)
     except ValidationError as exc:
-        seen: set[Key] = set()
-        for err in exc.errors(include_url=False):
-            path = _data_path(data, err["loc"])
-            # A union reports each of its branches; one message a place is enough.
-            if path in seen:
-                continue
-            seen.add(path)
-            if path in doc.reported:
-                continue
-            _problem(out, doc, model, err, data, language)
-        if not salvage:
-            return None
-        cut = {_removable(model, path) for path in seen}
-        if None in cut:
-            return None
-        try:
-            return model.model_validate(_without(data, {c for c in cut if c is not None}))
-        except ValidationError:
-            return None
+        errors = exc.errors(include_url=False)
+        result = _failed(doc, model, salvage, out, language, data, errors)
+    else:
+        errors = []
+    _implicit_keys(out, doc, {_data_path(data, e["loc"]) for e in errors if e["type"] == "extra_forbidden"})
+    return result
+
+
+def _failed(
+    doc: Document,
+    model: type[M],
+    salvage: bool,
+    out: Collector,
+    language: str | None,
+    data: Any,
+    errors: list[ErrorDetails],
+) -> M | None:
+    seen: set[Key] = set()
+    for err in errors:
+        path = _data_path(data, err["loc"])
+        # A union reports each of its branches; one message a place is enough.
+        if path in seen:
+            continue
+        seen.add(path)
+        if path in doc.reported:
+            continue
+        _problem(out, doc, model, err, data, language)
+    if not salvage:
+        return None
+    cut = {_removable(model, path) for path in seen}
+    if None in cut:
+        return None
+    try:
+        return model.model_validate(_without(data, {c for c in cut if c is not None}))
+    except ValidationError:
+        return None
+
+
+def _implicit_keys(out: Collector, doc: Document, unknown: set[Key]) -> None:
+    """Keys YAML reads as another type. Where the key is a free name (a
+    checklist item, a currency), quoting it says what is meant; an unknown
+    field is reported as such (K101), since quoting would not make it known."""
+    for path, implicit in doc.implicit_keys.items():
+        if path in unknown:
+            continue
+        out.add(
+            doc.where(path, at_key=True),
+            codes.IMPLICIT_TYPE,
+            f"key {out.limits.quote(implicit.text)} is read by YAML as {implicit.type_name}; "
+            f"quote it: {out.limits.quote(implicit.text)}",
+        )
 
 
 def _removable(model: type[BaseModel], path: Key) -> Key | None:
