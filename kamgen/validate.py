@@ -220,9 +220,11 @@ def _type_hint(kind: str, value: Any) -> str:
 
 def _valid_as_text(model: type[BaseModel], data: Any, path: Key, text: str) -> bool:
     """Whether ``data`` would have no error at ``path`` with ``text`` there."""
-    trial = copy_module.deepcopy(data)
+    # Copy only the containers on the path; the rest is shared, unchanged.
+    trial = copy_module.copy(data)
     parent = trial
     for part in path[:-1]:
+        parent[part] = copy_module.copy(parent[part])
         parent = parent[part]
     parent[path[-1]] = text
     try:
