@@ -215,6 +215,9 @@ def _type_hint(kind: str, value: Any) -> str:
         return f"; write {value.strip().replace(',', '')} without commas"
     if kind in ("model_type", "model_attributes_type", "dict_type") and isinstance(value, str):
         return slips.fullwidth_colon(value)
+    if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+        # `- Mr. Huang: the boss` in a list of text is a mapping to YAML.
+        return "; ': ' (a colon and a space) in unquoted text starts a field: put the text in quotes"
     return ""
 
 

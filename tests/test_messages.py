@@ -261,6 +261,18 @@ CASES: dict[str, tuple[str, Listing]] = {
             )
         ],
     ),
+    "colon-in-list-text": (
+        "name: Acme\nowner: li-wei\ntier: key\nstakeholders:\n  - id: a\n    name: A\n    aliases:\n      - Mr. Huang: the boss\n",
+        [
+            (
+                8,
+                9,
+                "K103",
+                "A (a): aliases[0]: expected text, found a mapping; ': ' (a colon and a space) in unquoted text "
+                "starts a field: put the text in quotes",
+            )
+        ],
+    ),
     "commas-block": (
         "name: Acme\nowner: li-wei\ntier: key\nqualification:\n  purchases:\n    - period: 2025\n      amount: 2,900,000\n",
         [
