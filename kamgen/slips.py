@@ -33,18 +33,22 @@ _KEY_BEFORE = re.compile(r"(?:^|[\s{,\[])([^\s:{},\[\]#'\"]+):[ \t]")
 _EXAMPLE_CHARS = 60
 
 
-def fullwidth_colon(text: str) -> str:
-    """A hint for text that holds a key with a full-width colon, else ""."""
+def fullwidth_colon(text: str, *, key: bool = False) -> str:
+    """A hint for text that holds a key with a full-width colon, else "".
+    ``key``: the text is itself a key (followed by an ASCII colon)."""
     match = _FULLWIDTH_KEY.match(text.splitlines()[0] if text else "")
     if not match:
         return ""
-    return f"; '{FULLWIDTH_COLON}' is a full-width colon: {_fullwidth_advice(match)}"
+    return f"; '{FULLWIDTH_COLON}' is a full-width colon: {_fullwidth_advice(match, key_only=key)}"
 
 
-def _fullwidth_advice(match: re.Match[str]) -> str:
+def _fullwidth_advice(match: re.Match[str], *, key_only: bool = False) -> str:
     key, rest = match.group(2), match.group(3)
-    example = f"{key}: {rest}".rstrip()
-    return f"write the ASCII colon ':' and a space, as in `{example}`"
+    if key_only and not rest:  # the key of `stance\uff1a: neutral`: the colon is extra
+        return "remove it"
+    if not rest:
+        return f"write the ASCII colon ':' instead, as in `{key}:`"
+    return f"write the ASCII colon ':' and a space, as in `{key}: {rest}`"
 
 
 def explain(exc: yaml.YAMLError, lines: list[str]) -> tuple[int, int, str] | None:

@@ -192,7 +192,7 @@ def _unknown_field(out: Collector, doc: Document, model: type[BaseModel], path: 
     hint = (
         ""
         if out.full
-        else slips.fullwidth_colon(str(path[-1])) or did_you_mean(field, _fields(model, path[:-1]))
+        else slips.fullwidth_colon(str(path[-1]), key=True) or did_you_mean(field, _fields(model, path[:-1]))
     )
     where = f" in {describe(doc.data, path[:-1], out.limits.quote_chars)}" if path[:-1] else ""
     out.add(doc.where(path, at_key=True), codes.UNKNOWN_FIELD, f"unknown field '{field}'{where}{hint}")

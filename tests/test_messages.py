@@ -473,6 +473,27 @@ def test_other_syntax_errors_keep_the_parser_words(text: str, expected: str) -> 
     assert len(out.problems) == 1 and out.problems[0].message.startswith(expected)
 
 
+def test_a_key_with_both_colons_is_told_to_drop_the_full_width_one(
+    check_account: Callable[..., list[Problem]],
+) -> None:
+    assert listing(check_account(MINIMAL + "industry：: Retail\n")) == [
+        (4, 1, "K101", "unknown field 'industry：'; '：' is a full-width colon: remove it")
+    ]
+
+
+def test_a_key_alone_with_a_full_width_colon(check_account: Callable[..., list[Problem]]) -> None:
+    text = MINIMAL + "stakeholders：\n  - {id: a, name: A}\n"
+    assert listing(check_account(text)) == [
+        (
+            4,
+            13,
+            "K003",
+            "'stakeholders：' has a full-width colon '：' (typed with a Chinese input method), which YAML "
+            "does not read as a colon; write the ASCII colon ':' instead, as in `stakeholders:`",
+        )
+    ]
+
+
 def test_a_quoted_colon_in_text_is_no_slip(check_account: Callable[..., list[Problem]]) -> None:
     assert check_account(MINIMAL + "why_key: 'Reason: they buy'\nregion: 華南：廣州\n") == []
 
