@@ -307,7 +307,7 @@ def _implicit_keys(out: Collector, doc: Document, unknown: set[Key]) -> None:
     checklist item, a currency), quoting it says what is meant; an unknown
     field is reported as such (K101), since quoting would not make it known."""
     for path, implicit in doc.implicit_keys.items():
-        if path in unknown:
+        if any(path[:n] in unknown for n in range(1, len(path) + 1)):
             continue
         out.add(
             doc.where(path, at_key=True),

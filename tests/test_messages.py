@@ -413,7 +413,10 @@ def test_a_field_name_read_as_a_boolean_is_an_unknown_field_only(
     check_account: Callable[..., list[Problem]],
 ) -> None:
     """Quoting `no:` would not make it a field: no advice to quote it."""
-    assert listing(check_account(MINIMAL + "no: Retail\n")) == [(4, 1, "K101", "unknown field 'no'")]
+    assert listing(check_account(MINIMAL + "no: Retail\nindusty: {yes: 1}\n")) == [
+        (4, 1, "K101", "unknown field 'no'"),
+        (5, 1, "K101", "unknown field 'industy'; did you mean 'industry'?"),
+    ]
 
 
 # ------------------------------------------------------------ YAML slips
