@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import copy as copy_module
 import re
-from typing import Any, TypeVar
+import types
+from functools import cache
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from kamgen import aliases, codes, slips
@@ -144,7 +146,7 @@ def _problem(
             return
         # Quoting is advice only where the quoted text is then valid; else
         # (influence: 5) the allowed values are the advice.
-        if out.full or _valid_as_text(model, data, path, implicit.text):
+        if out.full or _valid_as_text(model, path, implicit.text):
             text = out.limits.quote(implicit.text)
             out.add(
                 doc.where(path),
@@ -221,20 +223,69 @@ def _type_hint(kind: str, value: Any) -> str:
     return ""
 
 
-def _valid_as_text(model: type[BaseModel], data: Any, path: Key, text: str) -> bool:
-    """Whether ``data`` would have no error at ``path`` with ``text`` there."""
-    # Copy only the containers on the path; the rest is shared, unchanged.
-    trial = copy_module.copy(data)
-    parent = trial
-    for part in path[:-1]:
-        parent[part] = copy_module.copy(parent[part])
-        parent = parent[part]
-    parent[path[-1]] = text
+def _valid_as_text(model: type[BaseModel], path: Key, text: str) -> bool:
+    """Whether ``text`` is a valid value at ``path`` (checked against that
+    field's type alone: a whole document can be large, and the answer is
+    needed for every implicit value). True when the type cannot be found."""
+    annotation = _annotation_at(model, path)
+    if annotation is None:
+        return True
     try:
-        model.model_validate(trial)
-    except ValidationError as exc:
-        return all(_data_path(trial, e["loc"]) != path for e in exc.errors(include_url=False))
+        _adapter(annotation).validate_python(text)
+    except ValidationError:
+        return False
     return True
+
+
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    try:
+        return _cached_adapter(annotation)
+    except TypeError:  # an annotation that cannot be a cache key
+        return TypeAdapter(annotation)
+
+
+@cache
+def _cached_adapter(annotation: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(annotation)
+
+
+def _annotation_at(model: type[BaseModel], path: Key) -> Any:
+    """The type of the value at ``path``, with its field's constraints."""
+    current: Any = model
+    for part in path:
+        current = _container(current, part)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part)) or next(
+                (f for f in current.model_fields.values() if f.alias == part), None
+            )
+            if info is None:
+                return None
+            current = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        elif get_origin(current) is list and isinstance(part, int):
+            current = get_args(current)[0]
+        elif get_origin(current) is dict and isinstance(part, str):
+            current = get_args(current)[1]
+        else:
+            return None
+    return current
+
+
+def _container(annotation: Any, part: str | int) -> Any:
+    """The branch of ``annotation`` (through Annotated and unions) that a
+    path ``part`` can go into: a list for an index, a model or dict for a key."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _container(get_args(annotation)[0], part)
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            branch = _container(arg, part)
+            wanted = list if isinstance(part, int) else dict
+            if get_origin(branch) is wanted or (
+                isinstance(part, str) and isinstance(branch, type) and issubclass(branch, BaseModel)
+            ):
+                return branch
+        return None
+    return annotation
 
 
 def to_model(
