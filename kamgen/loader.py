@@ -69,6 +69,9 @@ class Document:
     # Keys YAML reads as another type (`no:`); kept as written, and reported
     # by validation, which knows whether quoting them would help.
     implicit_keys: dict[Key, Implicit] = field(default_factory=dict)
+    # Numbers written with commas in { }, which YAML splits into fields
+    # (2 and then 900: and 000:): the first part and the digit groups.
+    grouped: dict[Key, tuple[str, list[str]]] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     # Values the loader already reported; validation says nothing more of them.
@@ -153,17 +156,11 @@ class _Builder:
 
     def grouped_number(self, node: yaml.Node, groups: list[str], key: Key) -> str:
         """`{amount: 2,900,000}`: in a flow mapping the commas split the number
-        into fields; keep it whole, as written, and say how to write it."""
+        into fields; keep it whole, as written, for validation to report."""
         written = ",".join([str(node.value), *groups])
         self.doc.values[key] = self.pos(node.start_mark)
+        self.doc.grouped[key] = (str(node.value), groups)
         self.doc.reported.add(key)
-        fields = ", ".join(f"'{g}'" for g in groups)
-        self.out.add(
-            self.pos(node.start_mark),
-            codes.WRONG_TYPE,
-            f"{key[-1]}: {written} is read by YAML as {node.value} followed by the fields {fields} "
-            f"(in {{ }} a comma separates fields); write {written.replace(',', '')} without commas",
-        )
         return written
 
     def key_text(self, node: yaml.Node) -> str:

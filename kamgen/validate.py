@@ -320,6 +320,7 @@ def _validate(doc: Document, model: type[M], salvage: bool, out: Collector, lang
     else:
         errors = []
     _implicit_keys(out, doc, {_data_path(data, e["loc"]) for e in errors if e["type"] == "extra_forbidden"})
+    _grouped_numbers(out, doc, model)
     return result
 
 
@@ -351,6 +352,26 @@ def _failed(
         return model.model_validate(_without(data, {c for c in cut if c is not None}))
     except ValidationError:
         return None
+
+
+def _grouped_numbers(out: Collector, doc: Document, model: type[BaseModel]) -> None:
+    """`{amount: 2,900,000}` is an error whatever the field: YAML reads it as
+    2 and two more fields, and any reader but kamgen would. A number is
+    written without commas; text, where the field takes text, is quoted."""
+    for path, (first, groups) in doc.grouped.items():
+        written = ",".join([first, *groups])
+        fields = ", ".join(f"'{g}'" for g in groups)
+        fix = (
+            f"quote it: '{written}'"
+            if _valid_as_text(model, path, written)
+            else f"write {written.replace(',', '')} without commas"
+        )
+        out.add(
+            doc.where(path),
+            codes.WRONG_TYPE,
+            f"{describe(doc.data, path, out.limits.quote_chars)}: {written} is read by YAML as {first} "
+            f"followed by the fields {fields} (in {{ }} a comma separates fields); {fix}",
+        )
 
 
 def _implicit_keys(out: Collector, doc: Document, unknown: set[Key]) -> None:

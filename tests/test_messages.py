@@ -291,7 +291,21 @@ CASES: dict[str, tuple[str, Listing]] = {
                 6,
                 30,
                 "K103",
-                "amount: 2,900,000.5 is read by YAML as 2 followed by the fields '900', '000.5' (in { } a comma separates fields); write 2900000.5 without commas",
+                "qualification.purchases[0].amount: 2,900,000.5 is read by YAML as 2 followed by the fields "
+                "'900', '000.5' (in { } a comma separates fields); write 2900000.5 without commas",
+            )
+        ],
+    ),
+    # Where the field takes text, the number was text: quoting keeps it.
+    "commas-flow-text": (
+        "name: Acme\nowner: li-wei\ntier: key\nstakeholders:\n  - {id: a, name: A, title: 1,000}\n",
+        [
+            (
+                5,
+                29,
+                "K103",
+                "A (a): title: 1,000 is read by YAML as 1 followed by the fields '000' (in { } a comma "
+                "separates fields); quote it: '1,000'",
             )
         ],
     ),
