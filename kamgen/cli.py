@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamgen import __version__, app, codes
+from kamgen import __version__, app, codes, scaffold
 from kamgen.error_handler import guarded
 from kamgen.guard import PortInUse
 from kamgen.pipeline import Result
@@ -78,6 +78,27 @@ def cmd_init(args: argparse.Namespace, project: Project) -> int:
     where = "" if root.resolve() == Path.cwd().resolve() else f"cd {args.dir} && "
     _say(f"started a kamgen project in {root}")
     _say(f"next: {where}kamgen validate && kamgen build   (then open site/index.html)")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, project: Project) -> int:
+    if args.kind == "account":
+        if args.extra:
+            _say("usage: kamgen new account ID [--name NAME]")
+            return 2
+        written, problems = app.new_account(project, args.account, args.name)
+        done = f"wrote {written}"
+    else:
+        if len(args.extra) != 1:
+            _say(f"usage: kamgen new {args.kind} ACCOUNT ID [--name TEXT]")
+            return 2
+        written, problems = app.new_item(project, args.kind, args.account, args.extra[0], args.name)
+        done = f"added {args.kind} '{args.extra[0]}' to {written}"
+    _report(problems, "text")
+    if written is None:
+        _say("nothing was written")
+        return exit_code(problems) or 1
+    _say(f"{done}; fill in what its comments ask, then run kamgen validate")
     return 0
 
 
@@ -217,6 +238,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="start a project: settings, an example account, CI and editor schemas")
     p.add_argument("dir", nargs="?", default=".", help="folder to start in (default: the current one)")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "new",
+        help="add a commented account file, or a stakeholder, interest, goal or action to one",
+        description="kamgen new account ID: a new account file that validates. "
+        "kamgen new stakeholder|interest|goal|action ACCOUNT ID: one item added to the "
+        "account's list; every comment and line already in the file stays as written. "
+        "Never overwrites a file or an existing id; writes nothing unless the result validates.",
+    )
+    p.add_argument("kind", choices=["account", *scaffold.ITEM_KINDS], help="what to add")
+    p.add_argument("account", metavar="ACCOUNT", help="the account's id (its file name)")
+    p.add_argument("extra", nargs="*", metavar="ID", help="the new item's id (not for an account)")
+    p.add_argument(
+        "--name",
+        help="the account's or person's name, a goal's statement, an action's title or what an "
+        "interest is (default: made from the id)",
+    )
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("codes", help="list every problem code with its meaning")
     p.set_defaults(func=cmd_codes)

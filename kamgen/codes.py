@@ -107,6 +107,14 @@ INIT_EXISTS = define(
     "`kamgen init` found a file it would write already there. It never overwrites: "
     "move the file away or start in an empty folder.",
 )
+NEW_REFUSED = define(
+    "K017",
+    "new-refused",
+    "`kamgen new` changed nothing: the account file or the item's id exists already, the id "
+    "is not valid, the account is unknown, its file has errors to fix first, or the file with "
+    "the new item would not validate (its problems follow). It never overwrites and never "
+    "leaves a file half written.",
+)
 
 # Schema
 UNKNOWN_FIELD = define(
@@ -145,6 +153,7 @@ FILE_CODES: tuple[Code, ...] = (
     TEMPLATE_ERROR,
     TOO_MANY_PROBLEMS,
     INIT_EXISTS,
+    NEW_REFUSED,
     UNKNOWN_FIELD,
     MISSING_FIELD,
     WRONG_TYPE,
