@@ -22,7 +22,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _FENCE = re.compile(r"-{3,}\s*")
 _KEEP = re.compile(r"[|>](?:\d?\+|\+\d)")  # a block scalar that keeps its trailing blank lines
-_NULL = "tag:yaml.org,2002:null"
 
 
 class CannotAdd(Exception):
@@ -120,7 +119,7 @@ def indented(snippet: str, style: Style, newline: str) -> list[str]:
 
 
 def _without_value(line: str, start: int, end: int) -> str:
-    """``line`` with the characters start..end (an empty ``[]`` or ``~``) removed."""
+    """``line`` with the characters start..end (an empty ``[]``) removed."""
     content = _content(line)
     rest = content[end:].strip()
     return content[:start].rstrip() + (f" {rest}" if rest else "") + line[len(content) :]
@@ -161,16 +160,9 @@ def add_item(text: str, *, markdown: bool, section: str, snippet: str, heading: 
             style = _style_of(value, yaml_lines)
             after = _past_comments(yaml_lines, _last_line(value, yaml_lines) + 1, style)
             new = indented(snippet, style, newline)
-        elif _empty(value):
-            row = key.start_mark.line
-            if value.start_mark.line != value.end_mark.line:
-                raise CannotAdd(f"'{section}' is empty but written over several lines")
-            if value.start_mark.line == row and value.end_mark.column > value.start_mark.column:
-                yaml_lines[row] = _without_value(
-                    yaml_lines[row], value.start_mark.column, value.end_mark.column
-                )
-            elif value.start_mark.line != row:
-                raise CannotAdd(f"'{section}' is empty but written on the line after its key")
+        elif isinstance(value, SequenceNode) and not value.value and _one_line(value, key):
+            row = key.start_mark.line  # `key: []`: the brackets go, the items follow
+            yaml_lines[row] = _without_value(yaml_lines[row], value.start_mark.column, value.end_mark.column)
             after = row + 1
             new = indented(snippet, _house_style(root, yaml_lines), newline)
         elif isinstance(value, SequenceNode):
@@ -185,11 +177,8 @@ def add_item(text: str, *, markdown: bool, section: str, snippet: str, heading: 
     return result
 
 
-def _empty(value: Node) -> bool:
-    """An empty list written as `[]`, or nothing at all (`key:` or `key: ~`)."""
-    if isinstance(value, SequenceNode):
-        return bool(value.flow_style) and not value.value
-    return isinstance(value, ScalarNode) and value.tag == _NULL
+def _one_line(value: Node, key: Node) -> bool:
+    return value.start_mark.line == value.end_mark.line == key.start_mark.line
 
 
 def _check(old: str, new: str, section: str, snippet: str) -> None:

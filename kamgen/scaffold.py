@@ -127,7 +127,7 @@ def account_text(root: Path, account_id: str, name: str | None, settings: Settin
         _template("account"),
         modeline=account_modeline(root),
         id=account_id,
-        name=scalar(name or placeholder(account_id, person=True)),
+        name=scalar(placeholder(account_id, person=True) if name is None else name),
         owner=scalar(members[0]) if members else "member-id",
         members=_listed(members),
     )
@@ -151,7 +151,7 @@ def item_text(kind: str, item_id: str, name: str | None, account: Account, setti
     return _fill(
         _template(kind),
         id=scalar(item_id),
-        name=scalar(name or placeholder(item_id, person=kind == "stakeholder")),
+        name=scalar(placeholder(item_id, person=kind == "stakeholder") if name is None else name),
         owner=scalar(account.owner),
         members=_listed(m.id for m in settings.team),
         holder=scalar(people[0]) if people else "stakeholder-id",
