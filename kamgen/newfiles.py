@@ -40,6 +40,14 @@ def _bad_id(shown: str, what: str, value: str) -> list[Problem]:
 def _checked_write(project: Project, path: Path, text: str, settings: Settings) -> list[Problem]:
     """Write ``text`` to ``path`` only if it validates through the pipeline as that
     file; an existing file is replaced in one step, never left half written."""
+    try:
+        return _staged_write(project, path, text, settings)
+    except OSError as exc:  # a read-only folder, a full disk: say so, change nothing
+        shown = project.display(path)
+        return [_refused(shown, f"cannot write the file: {exc.strerror or exc}; it was left as it was")]
+
+
+def _staged_write(project: Project, path: Path, text: str, settings: Settings) -> list[Problem]:
     real = path.resolve() if path.is_symlink() else path
     real.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kamgen-new-", dir=real.parent))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -296,3 +297,14 @@ def test_the_command_line_explains_itself(tmp_path: Path) -> None:
     assert "stakeholder|interest|goal|action ACCOUNT ID" in helped and "Never overwrites" in helped
     wrong = kamgen_here("new", "goal", "acme", cwd=tmp_path)
     assert wrong.returncode == 2 and "usage: kamgen new goal ACCOUNT ID" in wrong.stderr
+
+
+def test_the_readme_commands_work_as_written(started: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    commands = [shlex.split(line, comments=True) for line in re.findall(r"^kamgen new .*$", readme, re.M)]
+    assert len(commands) >= 3
+    for command in commands:
+        result = kamgen_here(*command[1:], cwd=started)
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+    checked = kamgen_here("validate", "--no-health", cwd=started)
+    assert checked.returncode == 0 and checked.stdout == "", checked.stdout
