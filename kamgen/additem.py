@@ -95,6 +95,8 @@ def _style_of(seq: SequenceNode, lines: list[str]) -> Style:
     first = seq.value[0]
     line = lines[first.start_mark.line]
     dash = line.rfind("-", 0, first.start_mark.column)
+    if dash < 0:
+        raise CannotAdd("its first item does not start on the line of its '-'")
     block = isinstance(first, MappingNode) and not first.flow_style
     return Style(dash, first.start_mark.column if block else dash + 2)
 
@@ -146,10 +148,10 @@ def add_item(text: str, *, markdown: bool, section: str, snippet: str, heading: 
     if not isinstance(root, MappingNode) or not root.value:
         raise CannotAdd("the file is not a mapping of fields")
     found = [(k, v) for k, v in root.value if isinstance(k, ScalarNode) and k.value == section]
+    if yaml_lines and not _BREAK.search(yaml_lines[-1]):
+        yaml_lines[-1] += newline  # the file's last line, so that lines can follow it
     if not found:
         after = len(yaml_lines)
-        if yaml_lines and not _BREAK.search(yaml_lines[-1]):
-            yaml_lines[-1] += newline
         top = " " * root.start_mark.column
         gap = [newline] if yaml_lines and yaml_lines[-1].strip() else []
         new = [*gap, *(f"{top}# {c}{newline}" for c in heading), f"{top}{section}:{newline}"]
@@ -183,10 +185,11 @@ def _one_line(value: Node, key: Node) -> bool:
 
 def _check(old: str, new: str, section: str, snippet: str) -> None:
     """The new text says what the old one said, plus the item: else refuse."""
-    before, after = _data(old), _data(new)
-    expected = dict(before)
-    expected[section] = [*(before.get(section) or []), *_data(snippet)]
-    if after != expected:
+    try:
+        before, after = _data(old), _data(new)
+    except yaml.YAMLError:
+        before = after = None
+    if before is None or after != {**before, section: [*(before.get(section) or []), *_data(snippet)]}:
         raise CannotAdd(
             f"the item could not be added to '{section}' without changing the rest of the file; "
             "add it by hand"

@@ -15,6 +15,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kamgen import additem
 from kamgen.pipeline import load
 from kamgen.project import Project
 from tests.cli_helpers import kamgen_here
@@ -308,3 +309,36 @@ def test_the_readme_commands_work_as_written(started: Path) -> None:
         assert result.returncode == 0, (command, result.stdout, result.stderr)
     checked = kamgen_here("validate", "--no-health", cwd=started)
     assert checked.returncode == 0 and checked.stdout == "", checked.stdout
+
+
+# ------------------------------------------------------------------ the text surgery itself
+
+ITEM = "- id: new\n  name: New  # fill in\n"
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        # The last item ends in a block scalar that keeps its trailing blank lines.
+        "people:\n  - id: a\n    note: |+\n      kept\n\n\nnext: 1\n",
+        # ... or one that strips them, followed by a comment for the next key.
+        "people:\n  - id: a\n    note: >-\n      folded\n      text\n\n# about next\nnext: 1\n",
+        # The last item ends in a nested list, or is written in flow style.
+        "people:\n- id: a\n  tags:\n  - x\n  - y\nnext: 1\n",
+        "people:\n  - {id: a, name: A}\n  - {id: b,\n     name: B}\nnext: 1\n",
+        # A quoted key, and the list as the file's last lines without a final line break.
+        '"people":\n    - id: a\n      name: "A: quoted"  # a comment',
+    ],
+)
+def test_an_item_goes_after_the_last_one_whatever_it_ends_with(old: str) -> None:
+    new = additem.add_item(old, markdown=False, section="people", snippet=ITEM, heading=[])
+    before, after = yaml.safe_load(old), yaml.safe_load(new)
+    assert after == {**before, "people": [*before["people"], {"id": "new", "name": "New"}]}
+    assert in_order(old.rstrip("\n") + "\n", new)
+    assert "# fill in" in new
+
+
+def test_a_list_whose_items_start_below_their_dash_is_refused() -> None:
+    old = "people:\n  -\n    id: a\n"
+    with pytest.raises(additem.CannotAdd, match="does not start on the line of its '-'"):
+        additem.add_item(old, markdown=False, section="people", snippet=ITEM, heading=[])
