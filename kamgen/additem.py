@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from kamgen.loader import Loader  # libyaml when present: marks count characters either way
+
 # What YAML counts as a line break, as its marks count lines (not splitlines()).
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _FENCE = re.compile(r"-{3,}\s*")
@@ -128,7 +130,7 @@ def _without_value(line: str, start: int, end: int) -> str:
 
 
 def _data(source: str) -> Any:
-    return yaml.load(source, Loader=yaml.SafeLoader)
+    return yaml.load(source, Loader=Loader)
 
 
 def add_item(text: str, *, markdown: bool, section: str, snippet: str, heading: list[str]) -> str:
@@ -142,7 +144,7 @@ def add_item(text: str, *, markdown: bool, section: str, snippet: str, heading: 
     yaml_lines = lines[start:end]
     source = "".join(yaml_lines)
     try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
+        root = yaml.compose(source, Loader=Loader)
     except yaml.YAMLError as exc:
         raise CannotAdd(f"the file does not parse as YAML: {exc}") from None
     if not isinstance(root, MappingNode) or not root.value:

@@ -100,9 +100,12 @@ def _fill(template: str, **values: str) -> str:
 def scalar(text: str) -> str:
     """``text`` as a one-line YAML value, quoted only where YAML needs it
     (``no``, a date, ``a: b``), so it reads back as the same text."""
-    if not text.isprintable():  # line breaks and control characters: escaped
-        return json.dumps(text)
-    return yaml.safe_dump([text], default_flow_style=True, allow_unicode=True, width=2**31).strip()[1:-1]
+    # Line breaks, control and unassigned characters: a double-quoted escape.
+    style = None if text.isprintable() else '"'
+    dumped = yaml.safe_dump(
+        [text], default_flow_style=True, default_style=style, allow_unicode=True, width=2**31
+    )
+    return dumped.strip()[1:-1]
 
 
 def placeholder(item_id: str, *, person: bool = False) -> str:
