@@ -107,8 +107,15 @@ INIT_EXISTS = define(
     "`kamgen init` found a file it would write already there. It never overwrites: "
     "move the file away or start in an empty folder.",
 )
-NEW_REFUSED = define(
+GIT = define(
     "K017",
+    "git",
+    "`kamgen diff` or `validate --changed-since` needs Git and cannot get it: `git` is not "
+    "installed, the project is not in a Git repository, a revision is unknown, or a shallow "
+    "clone lacks the history (fetch it: `git fetch --unshallow`, or `fetch-depth: 0` in CI).",
+)
+NEW_REFUSED = define(
+    "K018",
     "new-refused",
     "`kamgen new` changed nothing: the account file or the item's id exists already, the id "
     "is not valid, the account is unknown, its file has errors to fix first, or the file with "
@@ -153,6 +160,7 @@ FILE_CODES: tuple[Code, ...] = (
     TEMPLATE_ERROR,
     TOO_MANY_PROBLEMS,
     INIT_EXISTS,
+    GIT,
     NEW_REFUSED,
     UNKNOWN_FIELD,
     MISSING_FIELD,

@@ -3,7 +3,7 @@
 Nothing is written unless the result validates through the pipeline as the
 file it becomes; a changed file is replaced in one step (a folder beside it
 stages the new text), so a reader sees the old file or the new one. Every
-refusal is a K017 problem, and nothing is ever overwritten: not a file, not
+refusal is a K018 problem, and nothing is ever overwritten: not a file, not
 an item's id.
 """
 

@@ -103,7 +103,7 @@ def test_a_new_account_never_overwrites(sample: Project, existing: str, id_: str
     result = kamgen_here("-C", str(sample.root), "new", "account", id_)
     assert result.returncode == 1
     assert problem_lines(result.stdout) == [
-        f"accounts/{existing}:1:1: error K017 account '{id_}' exists already; kamgen new never overwrites a file"
+        f"accounts/{existing}:1:1: error K018 account '{id_}' exists already; kamgen new never overwrites a file"
     ]
     assert {p.name: p.read_bytes() for p in sample.accounts_dir.iterdir()} == before
 
@@ -114,7 +114,7 @@ def test_a_new_account_needs_a_valid_id(started: Path, bad: str) -> None:
     result = kamgen_here("new", "account", bad, cwd=started)
     assert result.returncode == 1
     assert problem_lines(result.stdout) == [
-        f"accounts:1:1: error K017 '{bad}' is not a valid account id: use a lowercase slug such as acme-corp"
+        f"accounts:1:1: error K018 '{bad}' is not a valid account id: use a lowercase slug such as acme-corp"
     ]
     assert sorted(p.name for p in (started / "accounts").iterdir()) == before
     assert not (started / "escape.yaml").exists()
@@ -207,7 +207,7 @@ def test_an_existing_id_is_refused_where_it_is(sample: Project) -> None:
     same = kamgen_here("-C", str(sample.root), "new", "stakeholder", path.stem, person)
     other = kamgen_here("-C", str(sample.root), "new", "goal", path.stem, person)
     assert same.returncode == other.returncode == 1
-    where = f"accounts/{path.name}:{stakeholder + 1}:{col}: error K017"
+    where = f"accounts/{path.name}:{stakeholder + 1}:{col}: error K018"
     assert problem_lines(same.stdout) == [f"{where} stakeholder '{person}' exists already"]
     assert problem_lines(other.stdout) == [
         f"{where} '{person}' is already the id of an item in stakeholders; pick another id"
@@ -221,7 +221,7 @@ def test_an_unknown_account_is_one_clear_line(sample: Project) -> None:
     )
     assert result.returncode == 1
     assert problem_lines(result.stdout) == [
-        "accounts:1:1: error K017 no account 'guangzhou-yaju': no guangzhou-yaju.yaml, "
+        "accounts:1:1: error K018 no account 'guangzhou-yaju': no guangzhou-yaju.yaml, "
         "guangzhou-yaju.yml or guangzhou-yaju.md in accounts; did you mean 'guangzhou-yaju-furniture'?"
     ]
     assert "Traceback" not in result.stderr and "nothing was written" in result.stderr
@@ -236,7 +236,7 @@ def test_a_malformed_file_is_reported_and_left_alone(project: Project) -> None:
     lines = problem_lines(result.stdout)
     assert (
         lines[0]
-        == "accounts/acme.yaml:1:1: error K017 fix the errors in this file first; kamgen new changed nothing"
+        == "accounts/acme.yaml:1:1: error K018 fix the errors in this file first; kamgen new changed nothing"
     )
     assert any(" error K003 " in line for line in lines[1:])
     assert path.read_bytes() == before
@@ -249,7 +249,7 @@ def test_an_item_that_would_not_validate_is_not_written(sample: Project) -> None
     assert result.returncode == 1
     lines = problem_lines(result.stdout)
     assert lines[0] == (
-        "accounts/nordwerk-maschinenbau.md:1:1: error K017 "
+        "accounts/nordwerk-maschinenbau.md:1:1: error K018 "
         "with the new content the file would not validate; it was left as it was"
     )
     assert any(
@@ -265,7 +265,7 @@ def test_a_list_on_one_line_is_refused_not_rewritten(project: Project) -> None:
     before = path.read_bytes()
     result = kamgen_here("-C", str(project.root), "new", "stakeholder", "acme", "q")
     assert result.returncode == 1
-    assert "error K017 cannot add the stakeholder: 'stakeholders' is written on one line" in result.stdout
+    assert "error K018 cannot add the stakeholder: 'stakeholders' is written on one line" in result.stdout
     assert path.read_bytes() == before
 
 
@@ -294,7 +294,7 @@ def test_any_text_reads_back_as_written_or_is_refused_as_text_is_anywhere(
     else:  # empty, or a control character: refused as in any file, never a traceback
         assert result.returncode == 1 and path.read_bytes() == before
         lines = problem_lines(result.stdout)
-        assert " error K017 " in lines[0] and " error K106 " in lines[1]
+        assert " error K018 " in lines[0] and " error K106 " in lines[1]
         assert all(re.match(PROBLEM_LINE, line) for line in lines)
 
 
