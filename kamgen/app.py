@@ -1,4 +1,4 @@
-"""The use cases: validate, render, build, report, diff, preview and serve.
+"""The use cases: validate, render, build, report, diff, init, new, preview and serve.
 
 This is the one place where the pipeline's stages are wired together. The
 CLI, the MkDocs plugin and the benchmark call these functions and only
@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamgen import changes, codes, outdir, scaffold, snapshots
+from kamgen import changes, codes, newfiles, outdir, scaffold, snapshots
+from kamgen import history as histories
 from kamgen import report as reports
 from kamgen.analytics import assess
 from kamgen.cache import CACHE_DIR, Store
@@ -147,10 +148,19 @@ def edit_base(settings: Settings) -> str | None:
 
 
 def render(
-    project: Project, portfolio: Portfolio, *, today: dt.date, visibility: Visibility = Visibility.INTERNAL
+    project: Project,
+    portfolio: Portfolio,
+    *,
+    today: dt.date,
+    visibility: Visibility = Visibility.INTERNAL,
+    history: bool = True,
 ) -> Site:
-    """Every generated page of a loaded project, for readers cleared to ``visibility``."""
+    """Every generated page of a loaded project, for readers cleared to ``visibility``;
+    with ``history`` (and `history.enabled` in the settings), read from Git."""
     settings = portfolio.settings
+    read = history and settings.history.enabled
+    cache = project.work_dir / "history.cache"
+    past = histories.read(project, portfolio, visibility, cache=cache) if read else None
     return render_site(
         portfolio,
         project.templates_dir,
@@ -158,6 +168,7 @@ def render(
         edit_base=edit_base(settings),
         visibility=visibility,
         method_pages=project.method_pages(settings.language),
+        history=past,
     )
 
 
@@ -308,6 +319,21 @@ def init(root: Path, ci: str = "github") -> tuple[list[str], list[Problem]]:
     return scaffold.write(root, files), []
 
 
+# ------------------------------------------------------------------ new
+
+
+def new_account(project: Project, new_id: str, name: str | None = None) -> tuple[str | None, list[Problem]]:
+    """`kamgen new account`: the file written, or why none was."""
+    return newfiles.new_account(project, new_id, name)
+
+
+def new_item(
+    project: Project, kind: str, account: str, new_id: str, name: str | None = None
+) -> tuple[str | None, list[Problem]]:
+    """`kamgen new stakeholder|interest|goal|action`: the file changed, or why it was not."""
+    return newfiles.new_item(project, kind, account, new_id, name)
+
+
 # ------------------------------------------------------------------ preview
 
 
@@ -317,7 +343,9 @@ def preview(project: Project, *, today: dt.date, visibility: Visibility) -> tupl
     if result.portfolio is None:
         return result.problems, None
     try:
-        return result.problems, render(project, result.portfolio, today=today, visibility=visibility)
+        # The preview re-renders on every save: it skips Git history for speed.
+        pages = render(project, result.portfolio, today=today, visibility=visibility, history=False)
+        return result.problems, pages
     except TemplateFailed as exc:
         return [*result.problems, template_problem(project, exc)], None
 

@@ -99,6 +99,27 @@ def cmd_init(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace, project: Project) -> int:
+    if args.kind == "account":
+        if args.extra:
+            _say("usage: kamgen new account ID [--name NAME]")
+            return 2
+        written, problems = app.new_account(project, args.account, args.name)
+        done = f"wrote {written}"
+    else:
+        if len(args.extra) != 1:
+            _say(f"usage: kamgen new {args.kind} ACCOUNT ID [--name TEXT]")
+            return 2
+        written, problems = app.new_item(project, args.kind, args.account, args.extra[0], args.name)
+        done = f"added {args.kind} '{args.extra[0]}' to {written}"
+    _report(problems, "text")
+    if written is None:
+        _say("nothing was written")
+        return exit_code(problems) or 1
+    _say(f"{done}; fill in what its comments ask, then run kamgen validate")
+    return 0
+
+
 def cmd_codes(args: argparse.Namespace, project: Project) -> int:
     from kamgen.rules import RULES
 
@@ -137,7 +158,7 @@ def cmd_diff(args: argparse.Namespace, project: Project) -> int:
 
     found = app.diff(project, args.base, args.head, today=args.today, visibility=args.visibility)
     if found.problems:
-        sys.stderr.write(FORMATTERS["text"](found.problems))
+        sys.stderr.write(_formatted(found.problems, "text"))
     if found.diff is None:
         if not any(p.code == codes.GIT.code for p in found.problems):
             _say("no diff: a side of the comparison has errors (listed above)")
@@ -295,6 +316,24 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: github)",
     )
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "new",
+        help="add a commented account file, or a stakeholder, interest, goal or action to one",
+        description="kamgen new account ID: a new account file that validates. "
+        "kamgen new stakeholder|interest|goal|action ACCOUNT ID: one item added to the "
+        "account's list; every comment and line already in the file stays as written. "
+        "Never overwrites a file or an existing id; writes nothing unless the result validates.",
+    )
+    p.add_argument("kind", choices=["account", *scaffold.ITEM_KINDS], help="what to add")
+    p.add_argument("account", metavar="ACCOUNT", help="the account's id (its file name)")
+    p.add_argument("extra", nargs="*", metavar="ID", help="the new item's id (not for an account)")
+    p.add_argument(
+        "--name",
+        help="the account's or person's name, a goal's statement, an action's title or what an "
+        "interest is (default: made from the id)",
+    )
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("codes", help="list every problem code with its meaning")
     p.set_defaults(func=cmd_codes)

@@ -23,6 +23,7 @@ import markupsafe
 
 from kamgen import analytics, escape, refnames
 from kamgen.drawings import charts, render_map, render_timeline
+from kamgen.history import History
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
@@ -155,6 +156,7 @@ class Renderer:
     qualification: Mapping[str, analytics.Qualification] = field(default_factory=dict)
     figures_hidden: frozenset[str] = frozenset()
     whole: Mapping[str, AccountRecord] = field(default_factory=dict)
+    history: History | None = None  # None: the section is left out
 
     def common(self) -> dict[str, Any]:
         return {
@@ -179,6 +181,7 @@ class Renderer:
 
     def account(self, record: AccountRecord) -> Page:
         team_names = {m.id: m.name for m in self.portfolio.settings.team}
+        history = self.history.of(record.id) if self.history is not None else None
         return self.page(
             account_page_path(record.id),
             "account.md.j2",
@@ -196,6 +199,12 @@ class Renderer:
             qual=self.qualification[record.id],
             qual_hidden=record.id in self.figures_hidden,
             health=self.health[record.id],
+            history=history,
+            history_maps=[
+                (snap, render_map(snap.account, self.labels, team_names)) for snap in history.snapshots
+            ]
+            if history
+            else [],
         )
 
     def portfolio_pages(self) -> list[Page]:
@@ -301,6 +310,7 @@ def render_site(
     edit_base: str | None = None,
     visibility: Visibility = Visibility.INTERNAL,
     method_pages: list[str] | None = None,
+    history: History | None = None,
 ) -> Site:
     """Every generated page of the site, for readers cleared to ``visibility``."""
     visible = portfolio.visible(visibility)
@@ -309,7 +319,7 @@ def render_site(
     qualification, hidden = analytics.visible_qualification(portfolio, visibility)
     env = make_env(templates_dir, labels)
     whole = {rec.id: rec for rec in portfolio.accounts}
-    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole)
+    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
     pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
     banner = labels.label("restricted_banner") if visibility is Visibility.RESTRICTED else None
