@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kamgen import changes, codes, newfiles, outdir, scaffold, snapshots
 from kamgen import history as histories
@@ -25,10 +26,14 @@ from kamgen.model import AccountRecord, Portfolio
 from kamgen.pipeline import PerAccount, Result, check, load
 from kamgen.problems import Level, Problem, sort_problems
 from kamgen.project import Project
-from kamgen.render import Site, TemplateFailed, render_site
 from kamgen.rule import Finding
 from kamgen.schema import FindingLevel, Language, Settings, Visibility
 from kamgen.vcs import WORKTREE, GitUnavailable, Repo
+
+if TYPE_CHECKING:
+    # Rendering (Jinja, drawings, Markdown) is imported by the use cases that
+    # render: validate, run by a pre-commit hook on every commit, never needs it.
+    from kamgen.render import Site, TemplateFailed
 
 Progress = Callable[[str], None]
 
@@ -157,6 +162,8 @@ def render(
 ) -> Site:
     """Every generated page of a loaded project, for readers cleared to ``visibility``;
     with ``history`` (and `history.enabled` in the settings), read from Git."""
+    from kamgen.render import render_site
+
     settings = portfolio.settings
     read = history and settings.history.enabled
     cache = project.work_dir / "history.cache"
@@ -205,6 +212,7 @@ def build(
     progress: Progress = _quiet,
 ) -> Built:
     """Validate, render and build the site; on any error the old site stays."""
+    from kamgen.render import TemplateFailed
     from kamgen.site import BuildError, build_site
 
     started = time.perf_counter()
@@ -339,6 +347,8 @@ def new_item(
 
 def preview(project: Project, *, today: dt.date, visibility: Visibility) -> tuple[list[Problem], Site | None]:
     """The pages a live preview shows now, or None (keep the last) on errors."""
+    from kamgen.render import TemplateFailed
+
     result = load(project)
     if result.portfolio is None:
         return result.problems, None

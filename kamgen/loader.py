@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from frontmatter import default_handlers
@@ -42,8 +42,8 @@ _TYPE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
+    # A tuple, not a dataclass: one is made for every value of every file.
     line: int  # 1-based
     col: int  # 1-based
 

@@ -89,9 +89,9 @@ def load_account(
     problems += _checked(doc, settings, account)
     if has_errors(problems):
         return None, capped(problems, limits)
-    positions = {key: (pos.line, pos.col) for key, pos in doc.values.items()}
     account = with_defaults(account, settings.visibility_defaults)
-    return AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line, positions), problems
+    # A Pos is a (line, col) tuple already: the table is the record's as it is.
+    return AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line, doc.values), problems
 
 
 def limits_of(settings: Settings | None) -> Limits:
