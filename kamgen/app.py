@@ -21,9 +21,10 @@ from kamgen import report as reports
 from kamgen.analytics import assess
 from kamgen.cache import CACHE_DIR, Store
 from kamgen.guard import check_port
+from kamgen.incremental import PerAccount, check, default_jobs
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
-from kamgen.pipeline import PerAccount, Result, check, load
+from kamgen.pipeline import Result, load
 from kamgen.problems import Level, Problem, sort_problems
 from kamgen.project import Project
 from kamgen.rule import Finding
@@ -52,6 +53,7 @@ def validate(
     health_on: dt.date | None = None,
     changed_since: str | None = None,
     cache: bool = True,
+    jobs: int | None = None,
 ) -> Result:
     """Everything `kamgen validate` reports: problems in the files and, with
     ``health_on``, the health findings as of that day; with ``changed_since``
@@ -60,14 +62,15 @@ def validate(
     The portfolio is not kept (``portfolio`` is None; ``accounts`` counts
     the valid ones) except with ``changed_since``, which compares it. With
     ``cache`` (the default), a file unchanged since the last run, under the
-    same settings, day and kamgen, is not worked out again (``.kamgen/cache``)."""
+    same settings, day and kamgen, is not worked out again (``.kamgen/cache``);
+    the others are worked out by up to ``jobs`` processes (default: a core each)."""
     if changed_since is None:
         health = None
         if health_on is not None:
             day = health_on
             health = PerAccount(f"health {day.isoformat()}", lambda r, s: _record_health(r, s, day))
         store = Store(project.work_dir / CACHE_DIR) if cache else None
-        return check(project, paths, per_account=health, store=store)
+        return check(project, paths, per_account=health, store=store, jobs=jobs or default_jobs())
     result = load(project, paths)
     if health_on is not None and result.portfolio is not None:
         found = _introduced_problems(project, result.portfolio, changed_since, health_on)

@@ -65,7 +65,12 @@ def cmd_validate(args: argparse.Namespace, project: Project) -> int:
     paths = [_user_path(args, p) for p in args.paths] or None
     health_on = args.today if args.health else None
     result = app.validate(
-        project, paths, health_on=health_on, changed_since=args.changed_since, cache=args.cache
+        project,
+        paths,
+        health_on=health_on,
+        changed_since=args.changed_since,
+        cache=args.cache,
+        jobs=args.jobs,
     )
     _report(result.problems, args.format, project)
     if args.format == "text" and result.ok:
@@ -202,6 +207,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number above 0: {text!r}")
+    return number
+
+
 def _format_and_file(text: str) -> tuple[str, str]:
     fmt, sep, name = text.partition("=")
     if not sep or not name or fmt not in FORMATTERS:
@@ -269,6 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
         dest="cache",
         action="store_false",
         help="work out every file again, neither reading nor writing .kamgen/cache",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="processes that work out changed files (default: one per core)",
     )
     _today_option(p)
     p.set_defaults(func=cmd_validate)

@@ -9,23 +9,22 @@ there is no error. It words nothing and knows no output: the use cases in
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kamgen import checks, codes, rules
-from kamgen.cache import Store, code_fingerprint, digest
 from kamgen.ids import is_valid_id
 from kamgen.limits import Limits
-from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file, parse_text, read_text
+from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file, parse_text
 from kamgen.model import AccountRecord, Portfolio, all_checklists, with_defaults
-from kamgen.problems import Collector, Level, Problem, capped, has_errors, sort_problems
+from kamgen.problems import Level, Problem, capped, has_errors, sort_problems
 from kamgen.project import SETTINGS_FILE, Project
 from kamgen.schema import Account, Settings
 from kamgen.validate import to_model
 
-__all__ = ["PerAccount", "Project", "Result", "check", "load"]
+__all__ = ["Project", "Result", "load"]
 
 
 @dataclass
@@ -57,7 +56,7 @@ def load_settings(project: Project) -> tuple[Settings | None, list[Problem]]:
     return settings, capped(problems)
 
 
-def _account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
+def account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
     if not paths:
         return list(discover(project.accounts_dir))
     found: list[Path] = []
@@ -107,7 +106,7 @@ def _checked(doc: Document, settings: Settings, account: Account) -> list[Proble
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Loading makes millions of objects and almost no cyclic garbage; the
     cyclic collector would walk every live one again and again (half the
     time of a large portfolio), so it waits until loading is done."""
@@ -122,7 +121,7 @@ def _collector_paused() -> Iterator[None]:
 
 def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
     """Load and check the settings and the accounts; collect every problem."""
-    with _collector_paused():
+    with collector_paused():
         return _load(project, paths)
 
 
@@ -130,12 +129,12 @@ def _load(project: Project, paths: Sequence[Path] | None) -> Result:
     settings, problems = load_settings(project)
     records: list[AccountRecord] = []
     first_file: dict[str, str] = {}
-    files = _account_files(project, paths)
-    problems += _no_accounts(project, files)
+    files = account_files(project, paths)
+    problems += no_accounts(project, files)
     for path in files:
         record, found = load_account(project, path, settings)
         problems.extend(found)
-        duplicate = _duplicate(project, path, first_file)
+        duplicate = duplicate_of(project, path, first_file)
         if duplicate is not None:
             problems.append(duplicate)
             continue
@@ -147,7 +146,7 @@ def _load(project: Project, paths: Sequence[Path] | None) -> Result:
     return result
 
 
-def _no_accounts(project: Project, files: list[Path]) -> list[Problem]:
+def no_accounts(project: Project, files: list[Path]) -> list[Problem]:
     if files:
         return []
     return [
@@ -162,7 +161,7 @@ def _no_accounts(project: Project, files: list[Path]) -> list[Problem]:
     ]
 
 
-def _duplicate(project: Project, path: Path, first_file: dict[str, str]) -> Problem | None:
+def duplicate_of(project: Project, path: Path, first_file: dict[str, str]) -> Problem | None:
     """The problem when another file gave this account id already; else
     remember this file as the one that gives it."""
     aid, shown = account_id(path), project.display(path)
@@ -171,152 +170,3 @@ def _duplicate(project: Project, path: Path, first_file: dict[str, str]) -> Prob
         return None
     also = f"account id '{aid}' is also given by {first_file[aid]}"
     return Problem(shown, 1, 1, Level.ERROR, codes.DUPLICATE_ACCOUNT.code, also)
-
-
-# ------------------------------------------------------------------ check
-
-
-@dataclass(frozen=True)
-class PerAccount:
-    """Work on each valid account beside loading it (its health findings):
-    ``key`` names all its result depends on besides the account's file, the
-    settings and kamgen (such as the day it is judged on)."""
-
-    key: str
-    run: Callable[[AccountRecord, Settings], list[Problem]]
-
-
-@dataclass
-class _Checked:
-    """One account file's outcome: its problems, whether it is valid, and
-    what ``PerAccount`` found in it (kept apart: it counts only when every
-    file is valid)."""
-
-    problems: list[Problem]
-    valid: bool
-    extra: list[Problem]
-
-
-def check(
-    project: Project,
-    paths: Sequence[Path] | None = None,
-    *,
-    per_account: PerAccount | None = None,
-    store: Store | None = None,
-) -> Result:
-    """The problems :func:`load` finds, plus those ``per_account`` finds when
-    every file is valid, without keeping the portfolio (``portfolio`` is
-    None): each account is checked on its own, and with ``store`` the
-    outcome of a file whose content, settings and kamgen are unchanged is
-    read back instead of worked out again."""
-    with _collector_paused():
-        settings, problems = load_settings(project)
-        files = _account_files(project, paths)
-        problems += _no_accounts(project, files)
-        scope = _scope(project, per_account)
-        first_file: dict[str, str] = {}
-        extra: list[Problem] = []
-        used: list[str] = []
-        valid = 0
-        for path in files:
-            outcome, key = _check_account(project, path, settings, per_account, store, scope)
-            if key is not None:
-                used.append(key)
-            problems += outcome.problems
-            duplicate = _duplicate(project, path, first_file)
-            if duplicate is not None:
-                problems.append(duplicate)
-            elif outcome.valid:
-                valid += 1
-                extra += outcome.extra
-        if store is not None and not paths:
-            store.prune(used)
-        result = Result(sort_problems(problems), accounts=valid)
-        if settings is not None and result.ok:
-            result.problems = sort_problems(result.problems + extra)
-        return result
-
-
-def _scope(project: Project, per_account: PerAccount | None) -> str:
-    """What every account's outcome depends on besides its own file."""
-    try:
-        settings = project.settings_file.read_bytes()
-    except OSError:
-        settings = b"\0unreadable"
-    extra = per_account.key if per_account else "\0none"
-    return digest(code_fingerprint(), settings, extra)
-
-
-def _check_account(
-    project: Project,
-    path: Path,
-    settings: Settings | None,
-    per_account: PerAccount | None,
-    store: Store | None,
-    scope: str,
-) -> tuple[_Checked, str | None]:
-    """One file's outcome, from ``store`` when it holds it; the key it is
-    stored under (None when the file cannot be read: nothing to name it by)."""
-    limits = limits_of(settings)
-    shown = project.display(path)
-    unread = Collector(shown, limits)
-    text = read_text(unread, path, project.root, limits) if store is not None else None
-    if text is None:
-        return _work_out(project, path, settings, per_account, None), None
-    key = digest(scope, shown, text)
-    assert store is not None
-    stored = _decoded(store.get(key))
-    if stored is not None:
-        return stored, key
-    outcome = _work_out(project, path, settings, per_account, text)
-    store.put(key, _encoded(outcome))
-    return outcome, key
-
-
-def _work_out(
-    project: Project,
-    path: Path,
-    settings: Settings | None,
-    per_account: PerAccount | None,
-    text: str | None,
-) -> _Checked:
-    record, problems = load_account(project, path, settings, text)
-    extra = per_account.run(record, settings) if record and settings and per_account else []
-    return _Checked(problems, record is not None, extra)
-
-
-def _encoded(outcome: _Checked) -> dict[str, object]:
-    def rows(problems: list[Problem]) -> list[list[object]]:
-        return [[p.path, p.line, p.col, p.level.value, p.code, p.message] for p in problems]
-
-    return {"problems": rows(outcome.problems), "valid": outcome.valid, "extra": rows(outcome.extra)}
-
-
-def _decoded(entry: object) -> _Checked | None:
-    """A stored outcome, or None when the entry is not one (a miss)."""
-    if not isinstance(entry, dict):
-        return None
-    try:
-        problems = [_problem(row) for row in entry["problems"]]
-        extra = [_problem(row) for row in entry["extra"]]
-        valid = entry["valid"]
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not isinstance(valid, bool):
-        return None
-    return _Checked(problems, valid, extra)
-
-
-def _problem(row: object) -> Problem:
-    if not isinstance(row, list) or len(row) != 6:
-        raise ValueError("not a problem")
-    path, line, col, level, code, message = row
-    if not (
-        isinstance(path, str)
-        and type(line) is int
-        and type(col) is int
-        and isinstance(code, str)
-        and isinstance(message, str)
-    ):
-        raise ValueError("not a problem")
-    return Problem(path, line, col, Level(level), code, message)

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from bench import portfolio
+from kamgen import app, incremental
 from kamgen.cache import Store
+from kamgen.project import Project
 from tests.cli_helpers import kamgen_here
 
 N = 12
@@ -200,3 +202,19 @@ def test_a_run_over_every_file_drops_entries_it_did_not_use(valid: Path) -> None
     kept = len(entries(valid))
     _run(valid, ["validate", "accounts/account-0003.yaml", "--today", "2027-01-01"])
     assert len(entries(valid)) == kept + 1, "a run over some files keeps the others' entries"
+
+
+def test_files_worked_out_by_several_processes_give_the_same_problems(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = app.validate(Project(broken), health_on=portfolio.TODAY, cache=False, jobs=1)
+    monkeypatch.setattr(incremental, "PARALLEL_FROM", 2)
+    forked = app.validate(Project(broken), health_on=portfolio.TODAY, cache=False, jobs=3)
+    assert forked.problems == expected.problems and forked.accounts == expected.accounts
+    valid = Project(broken)
+    for bad in ("Bad Name.yaml", "empty.yml", "binary.yaml", "account-0001.yaml", "account-0003.yaml"):
+        (broken / "accounts" / bad).unlink()
+    next((broken / "accounts").glob("account-0006.*")).unlink()
+    alone = app.validate(valid, health_on=portfolio.TODAY, jobs=1, cache=False)
+    assert alone.ok and any(p.code.startswith("H") for p in alone.problems)
+    assert app.validate(valid, health_on=portfolio.TODAY, jobs=3).problems == alone.problems
