@@ -136,6 +136,9 @@ def config(
         # A broken link or anchor in a generated page is a kamgen bug: fail.
         "validation": {
             "links": {"not_found": "warn", "anchors": "warn", "unrecognized_links": "warn"},
+            # The navigation holds section pages only, by design; MkDocs would
+            # list every other page on each preview rebuild.
+            "nav": {"omitted_files": "ignore"},
         },
         "exclude_docs": "\n".join(f"/{lang}/" for lang in other_languages) + "\n/README.md\n",
     }
