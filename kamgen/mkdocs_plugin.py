@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -49,6 +49,11 @@ def _silent(message: str) -> None:
 class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
     project: Project
     banner = ""  # the problems of this build, as HTML for every page
+    nav: list[Any] | None = None  # the last valid preview's navigation
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Having this event keeps the plugin across rebuilds (MkDocs makes the
+        others anew), so that a rebuild with errors keeps the last navigation."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project.find(Path(config.config_file_path or ".").parent)
@@ -92,9 +97,10 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
             # MkDocs' server stops answering after a failed build; keep
             # serving the last valid pages instead, with the problems above.
             log.error("kamgen: fix the errors above; the preview shows the last valid version")
-            return
-        write_docs(self.project, site.pages)
-        config.nav = nav_config(site.nav)
+        else:
+            write_docs(self.project, site.pages)
+            self.nav = nav_config(site.nav)
+        config.nav = self.nav
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         return with_banner(output, self.banner)

@@ -171,8 +171,10 @@ def write_overrides(project: Project, site: Site) -> Path:
     return _write_overrides(project, site.visibility, site.banner)
 
 
-def _write_overrides(project: Project, visibility: Visibility, banner: str | None) -> Path:
-    folder = project.work_dir / "overrides"
+def _write_overrides(
+    project: Project, visibility: Visibility, banner: str | None, name: str = "overrides"
+) -> Path:
+    folder = project.work_dir / name
     if folder.exists():
         shutil.rmtree(folder)
     theirs = _parent(project).get("theme", {}).get("custom_dir") if project.mkdocs_file.is_file() else None
@@ -290,7 +292,9 @@ def serve(
         logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Detected file changes", "Reloading"
 
     plugins = list(_parent(project).get("plugins") or ["search"])
-    overrides = _write_overrides(project, visibility, banner)
+    # Its own folder: MkDocs reads it on every rebuild, and a `kamgen build`
+    # meanwhile (at another level, perhaps) must not change what it shows.
+    overrides = _write_overrides(project, visibility, banner, "serve-overrides")
     cfg = config(project, settings, project.work_dir / "serve-site", [], [STYLESHEET], overrides=overrides)
     cfg.pop("nav")
     cfg["plugins"] = [*plugins, {"kamgen": {"visibility": visibility.value, "progress": not quiet}}]

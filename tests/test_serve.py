@@ -34,6 +34,7 @@ ACCOUNT = "guangzhou-yaju-furniture"
 # A restricted stakeholder of the sample: an internal build leaves her out everywhere.
 RESTRICTED_ACCOUNT, RESTRICTED_PERSON = "megamart-retail", "Priya Nair"
 RESTRICTED_BANNER = "Restricted build: for the account team only."
+NAV_LINKS = ".md-sidebar--primary a.md-nav__link"
 
 
 def _fetch(url: str) -> str | None:
@@ -145,6 +146,7 @@ def test_problems_show_on_the_page_until_fixed(sample_project: Project, browser:
             page.goto(f"{base}/accounts/{ACCOUNT}/")
             expect(page.get_by_role("heading", level=1)).to_be_visible()
             assert page.locator(problems).count() == 0
+            nav = [link.get_attribute("href") for link in page.locator(NAV_LINKS).all()]
             # An error whose message quotes markup the user typed: the page
             # reloads by itself and lists it, as text, over the last valid page.
             path.write_text(
@@ -154,7 +156,9 @@ def test_problems_show_on_the_page_until_fixed(sample_project: Project, browser:
             expect(banner).to_contain_text(f"accounts/{ACCOUNT}.yaml:10:7: error K104", timeout=60_000)
             expect(banner).to_contain_text("tier: '<img src=x onerror=alert(1)>' is not allowed")
             assert banner.locator("img").count() == 0
+            # The last valid page underneath, with its navigation (not every page).
             expect(page.get_by_text("周敏").first).to_be_attached()
+            assert [link.get_attribute("href") for link in page.locator(NAV_LINKS).all()] == nav
             # Every page shows it, not only the one that was open.
             assert f"accounts/{ACCOUNT}.yaml:10:7" in (_fetch(f"{base}/") or "")
             # Fixed: the next reload has no banner.
