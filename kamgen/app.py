@@ -1,4 +1,4 @@
-"""The use cases: validate, render, build, report, preview and serve.
+"""The use cases: validate, render, build, report, diff, preview and serve.
 
 This is the one place where the pipeline's stages are wired together. The
 CLI, the MkDocs plugin and the benchmark call these functions and only
@@ -14,18 +14,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamgen import codes, outdir, scaffold
+from kamgen import changes, codes, outdir, scaffold, snapshots
 from kamgen import report as reports
 from kamgen.analytics import assess
 from kamgen.guard import check_port
 from kamgen.labels import Labels
-from kamgen.model import Portfolio
+from kamgen.model import AccountRecord, Portfolio
 from kamgen.pipeline import Result, load
 from kamgen.problems import Level, Problem, sort_problems
 from kamgen.progress import Tick, Ticker, no_tick
 from kamgen.project import Project
 from kamgen.render import Site, TemplateFailed, render_site, restricted_banner
+from kamgen.rule import Finding
 from kamgen.schema import FindingLevel, Language, Settings, Visibility
+from kamgen.vcs import WORKTREE, GitUnavailable, Repo
 
 Progress = Callable[[str], None]
 
@@ -38,14 +40,51 @@ def _quiet(message: str) -> None:
 
 
 def validate(
-    project: Project, paths: Sequence[Path] | None = None, *, health_on: dt.date | None = None
+    project: Project,
+    paths: Sequence[Path] | None = None,
+    *,
+    health_on: dt.date | None = None,
+    changed_since: str | None = None,
 ) -> Result:
     """Everything `kamgen validate` reports: problems in the files and, with
-    ``health_on``, the health findings as of that day."""
+    ``health_on``, the health findings as of that day; with ``changed_since``
+    (a Git revision), only the findings the change since then introduced."""
     result = load(project, paths)
     if health_on is not None and result.portfolio is not None:
-        result.problems = sort_problems(result.problems + health_problems(result.portfolio, health_on))
+        if changed_since is None:
+            found = health_problems(result.portfolio, health_on)
+        else:
+            found = _introduced_problems(project, result.portfolio, changed_since, health_on)
+        result.problems = sort_problems(result.problems + found)
     return result
+
+
+def _introduced_problems(project: Project, portfolio: Portfolio, rev: str, today: dt.date) -> list[Problem]:
+    """Health findings in the accounts changed since ``rev`` that were not
+    there at ``rev``, both judged on ``today``: a pull request is blamed for
+    what it did, not for the calendar."""
+    try:
+        repo = Repo.of(project.root)
+        change = snapshots.touched(repo, project, rev)
+        base = snapshots.at(repo, project, rev, None if change.settings else change.before)
+    except GitUnavailable as exc:
+        return [git_problem(project, exc)]
+    touched = change.account_ids
+    before = {rec.id: rec for rec in base.result.portfolio.accounts} if base.result.portfolio else {}
+    old_id = {new: old for old, new in change.renamed.items()}
+    settings = base.result.portfolio.settings if base.result.portfolio else None
+
+    fresh: dict[str, list[Finding]] = {}
+
+    def new(record: AccountRecord, finding: Finding) -> bool:
+        if touched is not None and record.id not in touched:
+            return False
+        if record.id not in fresh:
+            prev = before.get(old_id.get(record.id, record.id))
+            fresh[record.id] = changes.introduced(prev, record, settings, portfolio.settings, today)
+        return finding in fresh[record.id]
+
+    return health_problems(portfolio, today, keep=new)
 
 
 # Problems are read in CI logs and pull-request annotations: in English.
@@ -57,15 +96,18 @@ _LEVELS = {
 }
 
 
-def health_problems(portfolio: Portfolio, today: dt.date) -> list[Problem]:
+def health_problems(
+    portfolio: Portfolio, today: dt.date, keep: Callable[[AccountRecord, Finding], bool] | None = None
+) -> list[Problem]:
     """Health findings as problems, at the line they concern, at the level the
-    settings give each code (warning by default; `off` leaves it out)."""
+    settings give each code (warning by default; `off` leaves it out); only
+    those ``keep`` accepts, if given."""
     levels = portfolio.settings.health.levels
     problems = []
     for record in portfolio.accounts:
         for finding in assess(record, portfolio.settings, today).findings:
             level = levels.get(finding.code, FindingLevel.WARNING)
-            if level is FindingLevel.OFF:
+            if level is FindingLevel.OFF or (keep is not None and not keep(record, finding)):
                 continue
             line, col = record.where(finding.path)
             message = f"{_EN.finding(finding)}; next step: {_EN.next_step(finding)}"
@@ -192,6 +234,63 @@ def report(
         return result, None
     data = reports.build(result.portfolio, today, visibility)
     return result, reports.FORMATS[fmt](data)
+
+
+# ------------------------------------------------------------------ diff
+
+
+@dataclass
+class Diffed:
+    """What `kamgen diff` found, or the problems that kept it from comparing."""
+
+    problems: list[Problem] = field(default_factory=list)
+    diff: changes.Diff | None = None
+
+
+def git_problem(project: Project, exc: GitUnavailable) -> Problem:
+    return Problem(project.display(project.root), 1, 1, Level.ERROR, codes.GIT.code, str(exc))
+
+
+def diff(
+    project: Project,
+    base: str | None = None,
+    head: str | None = None,
+    *,
+    today: dt.date,
+    visibility: Visibility = Visibility.INTERNAL,
+) -> Diffed:
+    """The changes from ``base`` (default: where HEAD left the default
+    branch) to ``head`` (default: the working tree), account by account."""
+    try:
+        repo = Repo.of(project.root)
+        base_name = base or repo.default_branch()
+        base_rev = base or repo.merge_base(base_name, "HEAD")
+        head_rev = head or WORKTREE
+        change = snapshots.touched(repo, project, base_rev, head_rev)
+        before = snapshots.at(repo, project, base_rev, None if change.settings else change.before)
+        after = snapshots.at(repo, project, head_rev, None if change.settings else change.after)
+    except GitUnavailable as exc:
+        return Diffed([git_problem(project, exc)])
+    problems = sort_problems(before.result.problems + after.result.problems)
+    if before.result.portfolio is None or after.result.portfolio is None:
+        return Diffed(problems)
+    old, new = before.result.portfolio, after.result.portfolio
+    found = changes.compare(old, new, today=today, level=visibility, renamed=change.renamed)
+    team = {m.id: m.name for m in new.settings.team}
+    return Diffed(
+        problems,
+        changes.Diff(
+            base_name,
+            before.commit,
+            head,
+            after.commit,
+            today,
+            visibility,
+            tuple(found),
+            team,
+            merge_base=base is None,
+        ),
+    )
 
 
 # ------------------------------------------------------------------ init

@@ -48,7 +48,8 @@ def _from_workspace(project: Project) -> str:
 
 def cmd_validate(args: argparse.Namespace, project: Project) -> int:
     paths = [_user_path(args, p) for p in args.paths] or None
-    result = app.validate(project, paths, health_on=args.today if args.health else None)
+    health_on = args.today if args.health else None
+    result = app.validate(project, paths, health_on=health_on, changed_since=args.changed_since)
     _report(result.problems, args.format, project)
     if args.format == "text" and result.ok:
         count = len(result.portfolio.accounts) if result.portfolio else 0
@@ -112,6 +113,20 @@ def cmd_report(args: argparse.Namespace, project: Project) -> int:
         _say("no report: fix the errors above first")
         return exit_code(result.problems)
     sys.stdout.write(text)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, project: Project) -> int:
+    from kamgen.diffreport import FORMATS
+
+    found = app.diff(project, args.base, args.head, today=args.today, visibility=args.visibility)
+    if found.problems:
+        sys.stderr.write(FORMATTERS["text"](found.problems))
+    if found.diff is None:
+        if not any(p.code == codes.GIT.code for p in found.problems):
+            _say("no diff: a side of the comparison has errors (listed above)")
+        return exit_code(found.problems) or 1
+    sys.stdout.write(FORMATS[args.format](found.diff))
     return 0
 
 
@@ -202,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="schema and reference checks only, no health findings",
     )
+    p.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="health findings only where the change since the Git revision REV introduced them",
+    )
     _today_option(p)
     p.set_defaults(func=cmd_validate)
 
@@ -222,6 +242,16 @@ def build_parser() -> argparse.ArgumentParser:
     _today_option(p)
     _visibility_option(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("diff", help="what changed, account by account, between Git revisions")
+    p.add_argument(
+        "base", nargs="?", help="revision to compare from (default: merge base with the default branch)"
+    )
+    p.add_argument("head", nargs="?", help="revision to compare to (default: the working tree)")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    _visibility_option(p)
+    _today_option(p)
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("serve", help="live preview: re-render and reload on every change")
     p.add_argument(

@@ -107,6 +107,13 @@ INIT_EXISTS = define(
     "`kamgen init` found a file it would write already there. It never overwrites: "
     "move the file away or start in an empty folder.",
 )
+GIT = define(
+    "K017",
+    "git",
+    "`kamgen diff` or `validate --changed-since` needs Git and cannot get it: `git` is not "
+    "installed, the project is not in a Git repository, a revision is unknown, or a shallow "
+    "clone lacks the history (fetch it: `git fetch --unshallow`, or `fetch-depth: 0` in CI).",
+)
 
 # Schema
 UNKNOWN_FIELD = define(
@@ -145,6 +152,7 @@ FILE_CODES: tuple[Code, ...] = (
     TEMPLATE_ERROR,
     TOO_MANY_PROBLEMS,
     INIT_EXISTS,
+    GIT,
     UNKNOWN_FIELD,
     MISSING_FIELD,
     WRONG_TYPE,
