@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve validate test test-slow lint schema clean
+.PHONY: site serve validate test test-slow lint schema clean bench profile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ test: $(STAMP) lint
 ## test-slow: only the slow scale tests (CI runs them after `make test`)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow
+
+## bench: whole-process benchmark table at portfolio sizes N (default "100 1000"); `make bench N=10` is the smoke run
+N ?= 100 1000
+bench: $(STAMP)
+	$(BIN)/python -m bench.benchmark $(N)
+
+## profile: py-spy profiles of validate and build at one size N (default 100) into bench/profiles/
+profile: $(STAMP)
+	$(BIN)/python -c "import shutil, sys; sys.exit(shutil.which('py-spy', path='$(BIN)') is None)" \
+	  || $(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.profiling $(firstword $(N))
 
 lint: $(STAMP)
 	$(BIN)/ruff check kamgen tests bench

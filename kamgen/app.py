@@ -1,4 +1,4 @@
-"""The use cases: validate, render, build, report, diff, preview and serve.
+"""The use cases: validate, render, build, report, diff, init, new, preview and serve.
 
 This is the one place where the pipeline's stages are wired together. The
 CLI, the MkDocs plugin and the benchmark call these functions and only
@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamgen import changes, codes, outdir, scaffold, snapshots
+from kamgen import changes, codes, newfiles, outdir, scaffold, snapshots
 from kamgen import report as reports
 from kamgen.analytics import assess
 from kamgen.guard import check_port
@@ -296,14 +296,30 @@ def diff(
 # ------------------------------------------------------------------ init
 
 
-def init(root: Path) -> tuple[list[str], list[Problem]]:
-    """A new project in ``root``: the files written, or why none were."""
-    files = scaffold.starter_files()
+def init(root: Path, ci: str = "github") -> tuple[list[str], list[Problem]]:
+    """A new project in ``root`` with the CI configuration for ``ci``: the
+    files written, or why none were."""
+    files = scaffold.starter_files(ci)
     there = scaffold.existing(root, files)
     if there:
         why = "exists already; kamgen init never overwrites a file"
         return [], [Problem(path, 1, 1, Level.ERROR, codes.INIT_EXISTS.code, why) for path in there]
     return scaffold.write(root, files), []
+
+
+# ------------------------------------------------------------------ new
+
+
+def new_account(project: Project, new_id: str, name: str | None = None) -> tuple[str | None, list[Problem]]:
+    """`kamgen new account`: the file written, or why none was."""
+    return newfiles.new_account(project, new_id, name)
+
+
+def new_item(
+    project: Project, kind: str, account: str, new_id: str, name: str | None = None
+) -> tuple[str | None, list[Problem]]:
+    """`kamgen new stakeholder|interest|goal|action`: the file changed, or why it was not."""
+    return newfiles.new_item(project, kind, account, new_id, name)
 
 
 # ------------------------------------------------------------------ preview

@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamgen import __version__, app, codes
+from kamgen import __version__, app, codes, scaffold
 from kamgen.error_handler import guarded
 from kamgen.guard import PortInUse
 from kamgen.pipeline import Result
-from kamgen.problems import FORMATTERS, Problem, exit_code, format_github, rebased
+from kamgen.problems import CI_FORMATS, FORMATTERS, Problem, exit_code, rebased
 from kamgen.project import Project
 from kamgen.rules import RULES
 from kamgen.schema import Account, Settings, Visibility, json_schema
@@ -26,24 +26,39 @@ def _say(message: str) -> None:
 
 
 def _report(problems: list[Problem], fmt: str, project: Project | None = None) -> None:
-    if fmt == "github":
-        # Annotations land on the diff only with paths from the repository's
-        # root (the workflow's workspace), which may be above the project.
-        if project is not None:
-            problems = rebased(problems, _from_workspace(project))
-        text = format_github(problems, {code: rule.name for code, rule in RULES.items()})
-    else:
-        text = FORMATTERS[fmt](problems)
+    text = _formatted(problems, fmt, project)
     if text:
         sys.stdout.write(text)
 
 
+def _formatted(problems: list[Problem], fmt: str, project: Project | None = None) -> str:
+    if fmt in CI_FORMATS and project is not None:
+        # Annotations and reports land on the diff only with paths from the
+        # repository's root (the CI workspace), which may be above the project.
+        problems = rebased(problems, _from_workspace(project))
+    return FORMATTERS[fmt](problems, {code: rule.name for code, rule in RULES.items()})
+
+
 def _from_workspace(project: Project) -> str:
-    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
+    root = os.environ.get("GITHUB_WORKSPACE") or os.environ.get("CI_PROJECT_DIR")
+    workspace = Path(root or Path.cwd()).resolve()
     try:
         return project.root.resolve().relative_to(workspace).as_posix()
     except ValueError:
         return ""  # the project is not below the workspace: keep its own paths
+
+
+def _write_reports(args: argparse.Namespace, problems: list[Problem], project: Project) -> bool:
+    """``--write FORMAT=FILE``: the same problems in other formats, in files
+    (a job summary, a Code Quality report); False when a file cannot be written."""
+    ok = True
+    for fmt, name in args.write:
+        try:
+            _user_path(args, name).write_text(_formatted(problems, fmt, project), encoding="utf-8")
+        except OSError as exc:
+            _say(f"cannot write {name}: {exc.strerror or exc}")
+            ok = False
+    return ok
 
 
 def cmd_validate(args: argparse.Namespace, project: Project) -> int:
@@ -54,7 +69,8 @@ def cmd_validate(args: argparse.Namespace, project: Project) -> int:
     if args.format == "text" and result.ok:
         count = len(result.portfolio.accounts) if result.portfolio else 0
         _say(f"{count} account(s) valid")
-    return exit_code(result.problems, strict=args.strict)
+    written = _write_reports(args, result.problems, project)
+    return exit_code(result.problems, strict=args.strict) or (0 if written else 1)
 
 
 def cmd_schema(args: argparse.Namespace, project: Project) -> int:
@@ -70,7 +86,7 @@ def cmd_schema(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_init(args: argparse.Namespace, project: Project) -> int:
     root = _user_path(args, args.dir)
-    written, problems = app.init(root)
+    written, problems = app.init(root, args.ci)
     if problems:
         _report(problems, "text")
         return exit_code(problems)
@@ -79,6 +95,27 @@ def cmd_init(args: argparse.Namespace, project: Project) -> int:
     where = "" if root.resolve() == Path.cwd().resolve() else f"cd {args.dir} && "
     _say(f"started a kamgen project in {root}")
     _say(f"next: {where}kamgen validate && kamgen build   (then open site/index.html)")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, project: Project) -> int:
+    if args.kind == "account":
+        if args.extra:
+            _say("usage: kamgen new account ID [--name NAME]")
+            return 2
+        written, problems = app.new_account(project, args.account, args.name)
+        done = f"wrote {written}"
+    else:
+        if len(args.extra) != 1:
+            _say(f"usage: kamgen new {args.kind} ACCOUNT ID [--name TEXT]")
+            return 2
+        written, problems = app.new_item(project, args.kind, args.account, args.extra[0], args.name)
+        done = f"added {args.kind} '{args.extra[0]}' to {written}"
+    _report(problems, "text")
+    if written is None:
+        _say("nothing was written")
+        return exit_code(problems) or 1
+    _say(f"{done}; fill in what its comments ask, then run kamgen validate")
     return 0
 
 
@@ -109,7 +146,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
 def cmd_report(args: argparse.Namespace, project: Project) -> int:
     result, text = app.report(project, today=args.today, visibility=args.visibility, fmt=args.format)
     if text is None:
-        sys.stderr.write(FORMATTERS["text"](result.problems))
+        sys.stderr.write(FORMATTERS["text"](result.problems, None))
         _say("no report: fix the errors above first")
         return exit_code(result.problems)
     sys.stdout.write(text)
@@ -121,7 +158,7 @@ def cmd_diff(args: argparse.Namespace, project: Project) -> int:
 
     found = app.diff(project, args.base, args.head, today=args.today, visibility=args.visibility)
     if found.problems:
-        sys.stderr.write(FORMATTERS["text"](found.problems))
+        sys.stderr.write(_formatted(found.problems, "text"))
     if found.diff is None:
         if not any(p.code == codes.GIT.code for p in found.problems):
             _say("no diff: a side of the comparison has errors (listed above)")
@@ -172,6 +209,15 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+def _format_and_file(text: str) -> tuple[str, str]:
+    fmt, sep, name = text.partition("=")
+    if not sep or not name or fmt not in FORMATTERS:
+        raise argparse.ArgumentTypeError(
+            f"expected FORMAT=FILE, FORMAT one of {', '.join(FORMATTERS)}: {text!r}"
+        )
+    return fmt, name
+
+
 def _visibility_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--visibility",
@@ -209,7 +255,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check account files and settings")
     p.add_argument("paths", nargs="*", help="account files or folders (default: accounts/)")
-    p.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="on standard output")
+    p.add_argument(
+        "--write",
+        metavar="FORMAT=FILE",
+        type=_format_and_file,
+        action="append",
+        default=[],
+        help="also write the problems in FORMAT to FILE, replacing it (repeatable), "
+        'e.g. markdown="$GITHUB_STEP_SUMMARY" or gitlab=gl-code-quality-report.json',
+    )
     p.add_argument("--strict", action="store_true", help="exit 2 when there are warnings")
     p.add_argument(
         "--no-health",
@@ -263,7 +318,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="start a project: settings, an example account, CI and editor schemas")
     p.add_argument("dir", nargs="?", default=".", help="folder to start in (default: the current one)")
+    p.add_argument(
+        "--ci",
+        choices=list(scaffold.CI),
+        default="github",
+        help="CI configuration to write: a GitHub Actions workflow, a GitLab CI pipeline, or none "
+        "(default: github)",
+    )
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "new",
+        help="add a commented account file, or a stakeholder, interest, goal or action to one",
+        description="kamgen new account ID: a new account file that validates. "
+        "kamgen new stakeholder|interest|goal|action ACCOUNT ID: one item added to the "
+        "account's list; every comment and line already in the file stays as written. "
+        "Never overwrites a file or an existing id; writes nothing unless the result validates.",
+    )
+    p.add_argument("kind", choices=["account", *scaffold.ITEM_KINDS], help="what to add")
+    p.add_argument("account", metavar="ACCOUNT", help="the account's id (its file name)")
+    p.add_argument("extra", nargs="*", metavar="ID", help="the new item's id (not for an account)")
+    p.add_argument(
+        "--name",
+        help="the account's or person's name, a goal's statement, an action's title or what an "
+        "interest is (default: made from the id)",
+    )
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("codes", help="list every problem code with its meaning")
     p.set_defaults(func=cmd_codes)

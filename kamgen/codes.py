@@ -114,6 +114,14 @@ GIT = define(
     "installed, the project is not in a Git repository, a revision is unknown, or a shallow "
     "clone lacks the history (fetch it: `git fetch --unshallow`, or `fetch-depth: 0` in CI).",
 )
+NEW_REFUSED = define(
+    "K018",
+    "new-refused",
+    "`kamgen new` changed nothing: the account file or the item's id exists already, the id "
+    "is not valid, the account is unknown, its file has errors to fix first, or the file with "
+    "the new item would not validate (its problems follow). It never overwrites and never "
+    "leaves a file half written.",
+)
 
 # Schema
 UNKNOWN_FIELD = define(
@@ -153,6 +161,7 @@ FILE_CODES: tuple[Code, ...] = (
     TOO_MANY_PROBLEMS,
     INIT_EXISTS,
     GIT,
+    NEW_REFUSED,
     UNKNOWN_FIELD,
     MISSING_FIELD,
     WRONG_TYPE,

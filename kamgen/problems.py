@@ -6,8 +6,11 @@ columns are 1-based, as editors and GitHub annotations count them.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol
@@ -132,20 +135,30 @@ def exit_code(problems: Iterable[Problem], *, strict: bool = False) -> int:
     return 0
 
 
-def format_text(problems: list[Problem]) -> str:
-    lines = [str(p) for p in problems]
+# A rule's name by its code (``K104`` -> ``enum-value``): the formatters that a
+# reviewer reads put it beside the code.
+Names = Mapping[str, str]
+Formatter = Callable[[list[Problem], Names | None], str]
+
+
+def _counts(problems: list[Problem]) -> str:
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = sum(p.level is Level.WARNING for p in problems)
+    return f"{errors} error(s), {warnings} warning(s)"
+
+
+def format_text(problems: list[Problem], names: Names | None = None) -> str:
+    lines = [str(p) for p in problems]
     if problems:
-        lines.append(f"{errors} error(s), {warnings} warning(s)")
+        lines.append(_counts(problems))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def format_json(problems: list[Problem]) -> str:
+def format_json(problems: list[Problem], names: Names | None = None) -> str:
     return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2) + "\n"
 
 
-def _title(code: str, names: Mapping[str, str] | None) -> str:
+def _title(code: str, names: Names | None) -> str:
     name = (names or {}).get(code)
     return f"{code} {name.replace('-', ' ')}" if name else code
 
@@ -158,7 +171,7 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problems: list[Problem], names: Mapping[str, str] | None = None) -> str:
+def format_github(problems: list[Problem], names: Names | None = None) -> str:
     """GitHub Actions workflow commands, escaped as the runner expects. The
     annotation's title is the code and, given ``names``, the rule's name in
     words (``K104 enum value``), since a reviewer reads it on the diff."""
@@ -177,4 +190,87 @@ def format_github(problems: list[Problem], names: Mapping[str, str] | None = Non
     return "\n".join(out) + ("\n" if out else "")
 
 
-FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
+# A CI job summary holds at most 1 MiB per step (GitHub drops a larger one
+# whole); the table stops short of it and counts what it leaves out.
+SUMMARY_BYTES = 1_000_000
+# Every ASCII punctuation character as a numeric reference, as kamgen.escape.md
+# does (a layer above, and with markup types the core must not import): no
+# link, image, emphasis, HTML or cell break can be smuggled through a message.
+_MD_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def _md(text: str) -> str:
+    return _MD_PUNCT.sub(lambda m: f"&#{ord(m.group())};", text.translate(_ESCAPES))
+
+
+def format_markdown(problems: list[Problem], names: Names | None = None) -> str:
+    """Every problem as a Markdown table, errors first, for a CI job summary:
+    GitHub shows only ten annotations per step, the summary shows them all.
+    Messages quote what the user wrote, so every cell is escaped."""
+    if not problems:
+        return "### kamgen: no problems\n"
+    head = [
+        f"### kamgen: {_counts(problems)}",
+        "",
+        "| level | where | problem | code |",
+        "|---|---|---|---|",
+    ]
+    size = sum(len(line.encode()) + 1 for line in head)
+    rows: list[str] = []
+    for p in sorted(problems, key=lambda p: _LEVEL_ORDER[p.level]):
+        where = _md(f"{p.path}:{p.line}:{p.col}")
+        row = f"| {p.level} | {where} | {_md(p.message)} | {_md(_title(p.code, names))} |"
+        size += len(row.encode()) + 1
+        if size > SUMMARY_BYTES - 200:  # room for the line that counts the rest
+            rest = len(problems) - len(rows)
+            rows += ["", f"and {rest:,} more problem(s), not listed: a job summary holds 1 MiB"]
+            break
+        rows.append(row)
+    return "\n".join(head + rows) + "\n"
+
+
+# Errors fail the pipeline; GitLab ranks "major" above "minor" in its widget.
+_GITLAB_SEVERITY = {Level.ERROR: "major", Level.WARNING: "minor", Level.INFO: "info"}
+# Numbers in a message drift on their own (days since the last contact, a
+# date): they are left out of the fingerprint with the line and column.
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def format_gitlab(problems: list[Problem], names: Names | None = None) -> str:
+    """GitLab Code Quality JSON (the subset of the Code Climate spec GitLab
+    reads), so a merge request lists the problems it introduces and resolves.
+
+    GitLab matches a problem between the two branches by its fingerprint. It
+    is made of the file, the code and the message without its numbers, so a
+    problem keeps it when lines above it move or a day passes; identical
+    problems in one file are told apart by their order."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    issues = []
+    for p in problems:
+        key = (p.path, p.code, _DIGITS.sub("#", p.message))
+        seen[key] += 1
+        identity = "\0".join([*key, str(seen[key])])
+        issues.append(
+            {
+                "description": f"{_title(p.code, names)}: {p.message}",
+                "check_name": p.code,
+                "fingerprint": hashlib.sha256(identity.encode()).hexdigest(),
+                "severity": _GITLAB_SEVERITY[p.level],
+                "location": {"path": p.path, "lines": {"begin": p.line}},
+            }
+        )
+    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+
+
+# The one registry of output formats: `kamgen validate --format` and `--write`
+# offer exactly these.
+FORMATTERS: dict[str, Formatter] = {
+    "text": format_text,
+    "json": format_json,
+    "github": format_github,
+    "markdown": format_markdown,
+    "gitlab": format_gitlab,
+}
+# The formats CI reads: their paths start from the repository's root, where
+# annotations and reports land.
+CI_FORMATS = frozenset({"github", "gitlab", "markdown"})

@@ -1,0 +1,1 @@
+"""Benchmarks, the realistic portfolio generator and the profile command (see README.md)."""
