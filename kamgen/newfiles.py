@@ -9,7 +9,6 @@ an item's id.
 
 from __future__ import annotations
 
-import difflib
 import os
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 from kamgen import additem, codes, scaffold
 from kamgen.ids import is_valid_id
 from kamgen.loader import ACCOUNT_SUFFIXES, account_id, discover
+from kamgen.nearest import did_you_mean
 from kamgen.pipeline import load_account, load_settings
 from kamgen.problems import Level, Problem, has_errors
 from kamgen.project import Project
@@ -99,8 +99,7 @@ def _files_of(project: Project, aid: str) -> list[Path]:
 
 def _unknown_account(project: Project, aid: str) -> Problem:
     known = [account_id(p) for p in discover(project.accounts_dir)]
-    guess = difflib.get_close_matches(aid, known, n=1)
-    hint = f"; did you mean '{guess[0]}'?" if guess else ""
+    hint = did_you_mean(aid, known)
     where = project.display(project.accounts_dir)
     return _refused(where, f"no account '{aid}': no {aid}.yaml, {aid}.yml or {aid}.md in {where}{hint}")
 

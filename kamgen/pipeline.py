@@ -44,7 +44,9 @@ def load_settings(project: Project) -> tuple[Settings | None, list[Problem]]:
         return None, [Problem(shown, 1, 1, Level.ERROR, codes.NO_SETTINGS.code, missing)]
     # Every setting has a default, so an empty kamgen.yml is a valid start.
     doc, problems = load_file(path, shown, root=project.root, empty_ok=True)
-    settings, invalid = to_model(doc, Settings)
+    # Enum values in the settings may be written in the language they set.
+    language = doc.data.get("language") if isinstance(doc.data, dict) else None
+    settings, invalid = to_model(doc, Settings, language=language if isinstance(language, str) else None)
     problems += invalid
     if settings is not None:
         ctx = checks.Context(doc, settings, finding_codes=rules.FINDING_CODES)
@@ -72,7 +74,8 @@ def load_account(
             f"'{path.name}' is not a valid account file name; use a lowercase slug such as acme-corp.yaml"
         )
         problems.append(Problem(doc.path, 1, 1, Level.ERROR, codes.FILE_NAME.code, bad_name))
-    account, invalid = to_model(doc, Account, salvage=True, limits=limits)
+    language = settings.language.value if settings is not None else None
+    account, invalid = to_model(doc, Account, salvage=True, limits=limits, language=language)
     problems += invalid
     if account is None or settings is None:
         return None, capped(problems, limits)
