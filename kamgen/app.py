@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kamgen import changes, codes, newfiles, outdir, scaffold, snapshots
+from kamgen import history as histories
 from kamgen import report as reports
 from kamgen.analytics import assess
 from kamgen.guard import check_port
@@ -132,9 +133,14 @@ def render(
     today: dt.date,
     visibility: Visibility = Visibility.INTERNAL,
     progress: Tick = no_tick,
+    history: bool = True,
 ) -> Site:
-    """Every generated page of a loaded project, for readers cleared to ``visibility``."""
+    """Every generated page of a loaded project, for readers cleared to ``visibility``;
+    with ``history`` (and `history.enabled` in the settings), read from Git."""
     settings = portfolio.settings
+    read = history and settings.history.enabled
+    cache = project.work_dir / "history.cache"
+    past = histories.read(project, portfolio, visibility, cache=cache) if read else None
     return render_site(
         portfolio,
         project.templates_dir,
@@ -143,6 +149,7 @@ def render(
         visibility=visibility,
         method_pages=project.method_pages(settings.language),
         progress=progress,
+        history=past,
     )
 
 
@@ -214,10 +221,16 @@ def _validated(project: Project, progress: Progress) -> Result:
 
 
 def _rendered(
-    project: Project, portfolio: Portfolio, today: dt.date, visibility: Visibility, progress: Progress
+    project: Project,
+    portfolio: Portfolio,
+    today: dt.date,
+    visibility: Visibility,
+    progress: Progress,
+    *,
+    history: bool = True,
 ) -> Site:
     ticker = Ticker(progress, "rendering account pages")
-    site = render(project, portfolio, today=today, visibility=visibility, progress=ticker)
+    site = render(project, portfolio, today=today, visibility=visibility, history=history, progress=ticker)
     progress(f"rendered {len(site.pages)} page(s)")
     return site
 
@@ -333,7 +346,10 @@ def preview(
     if result.portfolio is None:
         return result.problems, None
     try:
-        return result.problems, _rendered(project, result.portfolio, today, visibility, progress)
+        # The preview re-renders on every save: it skips Git history for speed.
+        return result.problems, _rendered(
+            project, result.portfolio, today, visibility, progress, history=False
+        )
     except TemplateFailed as exc:
         return [*result.problems, template_problem(project, exc)], None
 

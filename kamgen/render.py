@@ -23,6 +23,7 @@ import markupsafe
 
 from kamgen import analytics, escape, refnames
 from kamgen.drawings import charts, render_map, render_timeline
+from kamgen.history import History
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
@@ -156,6 +157,7 @@ class Renderer:
     qualification: Mapping[str, analytics.Qualification] = field(default_factory=dict)
     figures_hidden: frozenset[str] = frozenset()
     whole: Mapping[str, AccountRecord] = field(default_factory=dict)
+    history: History | None = None  # None: the section is left out
 
     def common(self) -> dict[str, Any]:
         return {
@@ -180,6 +182,7 @@ class Renderer:
 
     def account(self, record: AccountRecord) -> Page:
         team_names = {m.id: m.name for m in self.portfolio.settings.team}
+        history = self.history.of(record.id) if self.history is not None else None
         return self.page(
             account_page_path(record.id),
             "account.md.j2",
@@ -197,6 +200,12 @@ class Renderer:
             qual=self.qualification[record.id],
             qual_hidden=record.id in self.figures_hidden,
             health=self.health[record.id],
+            history=history,
+            history_maps=[
+                (snap, render_map(snap.account, self.labels, team_names)) for snap in history.snapshots
+            ]
+            if history
+            else [],
         )
 
     def portfolio_pages(self) -> list[Page]:
@@ -303,6 +312,7 @@ def render_site(
     visibility: Visibility = Visibility.INTERNAL,
     method_pages: list[str] | None = None,
     progress: Tick = no_tick,
+    history: History | None = None,
 ) -> Site:
     """Every generated page of the site, for readers cleared to ``visibility``;
     ``progress`` is told ``(done, total)`` after each account page."""
@@ -312,7 +322,7 @@ def render_site(
     qualification, hidden = analytics.visible_qualification(portfolio, visibility)
     env = make_env(templates_dir, labels)
     whole = {rec.id: rec for rec in portfolio.accounts}
-    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole)
+    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
     pages = renderer.portfolio_pages()
     for done, rec in enumerate(visible.accounts, 1):
         pages.append(renderer.account(rec))
