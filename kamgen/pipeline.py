@@ -20,6 +20,7 @@ from kamgen.limits import Limits
 from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file, parse_text
 from kamgen.model import AccountRecord, Portfolio, all_checklists, with_defaults
 from kamgen.problems import Level, Problem, capped, has_errors, sort_problems
+from kamgen.progress import Tick, no_tick
 from kamgen.project import SETTINGS_FILE, Project
 from kamgen.schema import Account, Settings
 from kamgen.validate import to_model
@@ -119,20 +120,23 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
-    """Load and check the settings and the accounts; collect every problem."""
+def load(project: Project, paths: Sequence[Path] | None = None, *, progress: Tick = no_tick) -> Result:
+    """Load and check the settings and the accounts; collect every problem.
+
+    ``progress`` is told ``(done, total)`` after each account file."""
     with collector_paused():
-        return _load(project, paths)
+        return _load(project, paths, progress)
 
 
-def _load(project: Project, paths: Sequence[Path] | None) -> Result:
+def _load(project: Project, paths: Sequence[Path] | None, progress: Tick) -> Result:
     settings, problems = load_settings(project)
     records: list[AccountRecord] = []
     first_file: dict[str, str] = {}
     files = account_files(project, paths)
     problems += no_accounts(project, files)
-    for path in files:
+    for done, path in enumerate(files, 1):
         record, found = load_account(project, path, settings)
+        progress(done, len(files))
         problems.extend(found)
         duplicate = duplicate_of(project, path, first_file)
         if duplicate is not None:
