@@ -130,7 +130,7 @@ def _outcomes(
     jobs: int,
 ) -> tuple[list[_Checked], list[str]]:
     """Each file's outcome, in order, and the keys of the stored ones."""
-    scope = _scope(project, per_account)
+    scope = _scope(settings, per_account)
     limits = limits_of(settings)
     found: list[_Checked | None] = []
     keys: list[str | None] = []
@@ -158,14 +158,13 @@ def _outcomes(
     return outcomes, [k for k in keys if k is not None]
 
 
-def _scope(project: Project, per_account: PerAccount | None) -> str:
-    """What every account's outcome depends on besides its own file."""
-    try:
-        settings = project.settings_file.read_bytes()
-    except OSError:
-        settings = b"\0unreadable"
+def _scope(settings: Settings | None, per_account: PerAccount | None) -> str:
+    """What every account's outcome depends on besides its own file: the
+    settings as loaded (not the file read again, which may have changed
+    since), what ``per_account`` depends on, and kamgen."""
+    loaded = settings.model_dump_json() if settings is not None else "\0none"
     extra = per_account.key if per_account else "\0none"
-    return digest(code_fingerprint(), settings, extra)
+    return digest(code_fingerprint(), loaded, extra)
 
 
 _FORKED: _Job | None = None  # the job forked workers inherit
