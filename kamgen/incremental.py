@@ -186,7 +186,11 @@ def _work_out(job: _Job, jobs: int) -> list[_Checked]:
     global _FORKED
     _FORKED = job
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        try:
+            pool = multiprocessing.get_context("fork").Pool(jobs)
+        except OSError:  # no semaphores here (some containers): one process it is
+            return [job.work_out(i) for i in range(count)]
+        with pool:
             return pool.map(_in_worker, range(count), chunksize=max(1, count // (jobs * 8)))
     finally:
         _FORKED = None
