@@ -193,6 +193,7 @@ class Renderer:
             timeline=render_timeline(record, self.labels, self.today),
             checklists=analytics.checklists(record, self.portfolio.checklists),
             buy_in=analytics.buy_in(record),
+            bought_in={s.id: analytics.bought_in(s) for s in record.data.stakeholders},
             overdue_goals={g.id for g in record.data.goals if analytics.is_overdue_goal(g, self.today)},
             overdue_actions={a.id for a in record.data.actions if analytics.is_overdue_action(a, self.today)},
             narrative=render_narrative(record.body) if record.body.strip() else None,
@@ -247,6 +248,7 @@ class Renderer:
         p, label = self.portfolio, self.labels.label
         loads = analytics.owner_loads(p, self.today)
         value_rows = analytics.effort_value(p)
+        by_horizon = analytics.portfolio_effort(p)
         health_rows = analytics.worst_first([(rec, self.health[rec.id]) for rec in p.accounts])
         return [
             self.page(
@@ -269,7 +271,8 @@ class Renderer:
                 label("time"),
                 loads=loads,
                 owner_chart=charts.owner_chart(loads, self.labels),
-                horizon_chart=charts.horizon_chart(analytics.portfolio_effort(p), self.labels),
+                horizon_chart=charts.horizon_chart(by_horizon, self.labels),
+                horizon_rows=[(h, by_horizon.get(h, 0.0)) for h in analytics.HORIZONS],
                 neglected=analytics.neglected(p, self.today),
                 visits=analytics.senior_visits(p, self.today),
                 value_rows=value_rows,

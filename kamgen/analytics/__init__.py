@@ -6,6 +6,7 @@ Templates and reports only display what these functions return.
 from __future__ import annotations
 
 from kamgen.analytics.effort import (
+    HORIZONS,
     EffortValue,
     Neglect,
     OwnerLoad,
@@ -34,6 +35,7 @@ from kamgen.analytics.pages import (
     Group,
     action_horizon,
     actions_due,
+    bought_in,
     buy_in,
     by_owner,
     by_region,
@@ -58,6 +60,7 @@ from kamgen.analytics.qualification import (
 from kamgen.rule import Finding, Severity
 
 __all__ = [
+    "HORIZONS",
     "FINDINGS",
     "ActionDue",
     "ChecklistRow",
@@ -77,6 +80,7 @@ __all__ = [
     "actions_due",
     "assess",
     "best_first",
+    "bought_in",
     "buy_in",
     "by_owner",
     "by_region",
