@@ -318,7 +318,10 @@ def render_site(
     """Every generated page of the site, for readers cleared to ``visibility``."""
     visible = portfolio.visible(visibility)
     labels = Labels(visible.settings.language)
-    health = analytics.visible_health(portfolio, visibility, today)
+    health = {
+        key: analytics.most_severe_first(h)
+        for key, h in analytics.visible_health(portfolio, visibility, today).items()
+    }
     qualification, hidden = analytics.visible_qualification(portfolio, visibility)
     env = make_env(templates_dir, labels)
     whole = {rec.id: rec for rec in portfolio.accounts}

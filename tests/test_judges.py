@@ -61,7 +61,10 @@ def base_url(built_sample: Project) -> Iterator[str]:
 def test_axe_finds_no_serious_violation(browser: Browser, base_url: str, page_type: str, scheme: str) -> None:
     judges.require(judges.AXE_JS, "axe-core")
     context = browser.new_context(
-        base_url=base_url, color_scheme=scheme, viewport={"width": 1280, "height": 800}, service_workers="block"
+        base_url=base_url,
+        color_scheme=scheme,
+        viewport={"width": 1280, "height": 800},
+        service_workers="block",
     )
     try:
         context.route(lambda url: not is_local(url), lambda route: route.abort())
@@ -101,7 +104,9 @@ def vnu_errors(built_sample: Project) -> list[judges.VnuError]:
 
 def test_vnu_finds_no_error_in_kamgen_markup(vnu_errors: list[judges.VnuError]) -> None:
     ours = [e for e in vnu_errors if e.owner == "kamgen"]
-    assert not ours, f"{len(ours)} Nu checker error(s) in kamgen's markup:\n" + "\n".join(f"  {e}" for e in ours)
+    assert not ours, f"{len(ours)} Nu checker error(s) in kamgen's markup:\n" + "\n".join(
+        f"  {e}" for e in ours
+    )
 
 
 def test_vnu_material_errors_are_allowlisted(vnu_errors: list[judges.VnuError]) -> None:
@@ -117,7 +122,10 @@ def test_vnu_material_errors_are_allowlisted(vnu_errors: list[judges.VnuError]) 
 
 def test_vnu_sees_every_page(vnu_errors: list[judges.VnuError], built_sample: Project) -> None:
     """The checker really ran: Material's known errors are reported on every page."""
-    pages = {p.relative_to(built_sample.root / "site").as_posix() for p in (built_sample.root / "site").rglob("*.html")}
+    pages = {
+        p.relative_to(built_sample.root / "site").as_posix()
+        for p in (built_sample.root / "site").rglob("*.html")
+    }
     seen = Counter(e.file for e in vnu_errors)
     assert pages <= set(seen), f"no Nu report for {sorted(pages - set(seen))[:5]}"
 
@@ -143,7 +151,10 @@ def test_drawing_text_contrast(browser: Browser, base_url: str, drawing: str, sc
     """Every text in a drawing reads at 4.5:1 against what is painted behind it."""
     path, selector = DRAWINGS[drawing]
     context = browser.new_context(
-        base_url=base_url, color_scheme=scheme, viewport={"width": 1280, "height": 800}, service_workers="block"
+        base_url=base_url,
+        color_scheme=scheme,
+        viewport={"width": 1280, "height": 800},
+        service_workers="block",
     )
     try:
         page = context.new_page()

@@ -22,6 +22,7 @@ from kamgen.analytics.health import (
     Health,
     Status,
     assess,
+    most_severe_first,
     overview,
     status_counts,
     visible_health,
@@ -60,8 +61,8 @@ from kamgen.analytics.qualification import (
 from kamgen.rule import Finding, Severity
 
 __all__ = [
-    "HORIZONS",
     "FINDINGS",
+    "HORIZONS",
     "ActionDue",
     "ChecklistRow",
     "ChecklistView",
@@ -93,6 +94,7 @@ __all__ = [
     "is_overdue_action",
     "is_overdue_goal",
     "last_activity",
+    "most_severe_first",
     "neglected",
     "overview",
     "owner_loads",

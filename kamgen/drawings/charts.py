@@ -136,7 +136,9 @@ def effort_value_chart(rows: list[EffortValue], labels: Labels, currency: str) -
         dot = el("circle", cx=num(x), cy=num(y), r="6", fill=POINT_COLOUR)
         point = el("title", svg_text(tip)) + dot + _text(x + 9, y + 4, svg_text(name), FONT - 1)
         body.append(el("g", point, class_="kg-point"))
-    return _svg("effort-value", WIDTH, height, labels.label("effort_vs_value"), body, labels.label("chart_desc"))
+    return _svg(
+        "effort-value", WIDTH, height, labels.label("effort_vs_value"), body, labels.label("chart_desc")
+    )
 
 
 __all__ = ["HORIZON_COLOURS", "effort_value_chart", "horizon_chart", "owner_chart"]

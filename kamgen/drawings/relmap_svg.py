@@ -183,7 +183,9 @@ def _box_content(box: Box, card: Card) -> list[str]:
             fit(card.name, NAME_SIZE, box.w - NAME_X - PAD - mark_w),
             font_weight="600",
         ),
-        _text("kg-stance-mark", x + box.w - PAD, name_y, NAME_SIZE, mark, font_weight="700", text_anchor="end"),
+        _text(
+            "kg-stance-mark", x + box.w - PAD, name_y, NAME_SIZE, mark, font_weight="700", text_anchor="end"
+        ),
         _known((x + PAD + KNOWN_R, badge_y), card.known),
     ]
     if card.title:
@@ -245,7 +247,9 @@ def _swatch(key: Key, x: float, cy: float, uid: str) -> str:
         cls = f"kg-box kg-stance-{key.value}"
         box = el("rect", class_=cls, fill=paint.fill, stroke=paint.stroke, stroke_width="1.5", **area)
         sign = STANCE_MARK[key.value]
-        return box + _text("kg-stance-mark", mid, cy + BADGE_SIZE * 0.35, BADGE_SIZE, sign, text_anchor="middle")
+        return box + _text(
+            "kg-stance-mark", mid, cy + BADGE_SIZE * 0.35, BADGE_SIZE, sign, text_anchor="middle"
+        )
     if key.kind == "influence":
         width = num(INFLUENCE_WIDTH[key.value])
         return el("rect", class_="kg-swatch", fill="#fff", stroke="#1b1b1b", stroke_width=width, **area)
@@ -271,7 +275,9 @@ def render_map(account: Account, labels: Labels, team_names: dict[str, str]) -> 
     """
     layout = layout_map(account, labels=labels, team_names=team_names)
     label = f"{labels.label('relationship_map')}: {account.name}"
-    head = root("kg-map", layout.width, layout.height, label, map_sheet(), labels.label("map_desc"), links=True)
+    head = root(
+        "kg-map", layout.width, layout.height, label, map_sheet(), labels.label("map_desc"), links=True
+    )
     if not layout.boxes:
         y = MARGIN + EMPTY_SIZE * 0.8
         return Markup(

@@ -102,7 +102,9 @@ def start(tag: str, /, **values: object) -> str:
     return f"<{tag} {attrs(**values)}>"
 
 
-def root(cls: str, width: float, height: float, label: str, style: str, desc: str = "", *, links: bool = False) -> str:
+def root(
+    cls: str, width: float, height: float, label: str, style: str, desc: str = "", *, links: bool = False
+) -> str:
     """The opening <svg> tag with the drawing's stylesheet and description.
 
     A drawing whose parts are links is a named group, not an image: an image's

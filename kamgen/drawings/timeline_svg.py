@@ -288,7 +288,17 @@ def render_timeline(record: AccountRecord, labels: Labels, today: date) -> Marku
     if not layout.marks:
         return _empty(labels)
     desc = labels.label("timeline_desc")
-    lines = [root("kg-timeline", layout.width, layout.height, labels.label("timeline"), timeline_sheet(), desc, links=True)]
+    lines = [
+        root(
+            "kg-timeline",
+            layout.width,
+            layout.height,
+            labels.label("timeline"),
+            timeline_sheet(),
+            desc,
+            links=True,
+        )
+    ]
     lines += _lanes(layout, labels)
     lines += _nodate(layout, labels)
     lines += _axis(layout)
