@@ -10,6 +10,7 @@ kamgen itself, such as its SVG, passes through as is.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import traceback
@@ -21,12 +22,13 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from kamgen import analytics, escape, refnames
+from kamgen import analytics, escape, refnames, refs
 from kamgen.drawings import charts, render_map, render_timeline
 from kamgen.history import History
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
+from kamgen.rule import Finding
 from kamgen.rules import RULES
 from kamgen.schema import Visibility
 
@@ -91,6 +93,25 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
     return None
 
 
+# Finding parameters that hold an item's id, the kind of item and what names it.
+_NAMED_PARAMS: dict[str, tuple[refs.Kind, str]] = {
+    "interest": ("interest", "interest"),
+    "goal": ("goal", "statement"),
+}
+
+
+def _finding(labels: Labels, finding: Finding, record: AccountRecord | None = None) -> str:
+    """``{{ finding(f, rec) }}``: a finding in words, its items by name, never by id
+    (without ``rec``, as the CLI says it)."""
+    names: dict[str, object] = {}
+    for param, (kind, attr) in _NAMED_PARAMS.items():
+        item_id = finding.params.get(param)
+        item = record.items[kind].get(str(item_id)) if record is not None and item_id is not None else None
+        if item is not None:
+            names[param] = getattr(item, attr)
+    return labels.finding(finding, names)
+
+
 def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     """User templates in ``templates_dir`` replace packaged ones of the same name."""
     loaders: list[jinja2.BaseLoader] = []
@@ -108,7 +129,7 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     )
     env.globals["t"] = labels.label
     env.globals["e"] = labels.enum
-    env.globals["finding"] = labels.finding
+    env.globals["finding"] = functools.partial(_finding, labels)
     env.globals["unit"] = labels.unit
     env.globals["ordinal"] = labels.ordinal
     env.globals["next_step"] = labels.next_step
