@@ -23,8 +23,9 @@ from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.pipeline import Result, load
 from kamgen.problems import Level, Problem, sort_problems
+from kamgen.progress import Tick, Ticker, no_tick
 from kamgen.project import Project
-from kamgen.render import Site, TemplateFailed, render_site
+from kamgen.render import Site, TemplateFailed, render_site, restricted_banner
 from kamgen.rule import Finding
 from kamgen.schema import FindingLevel, Language, Settings, Visibility
 from kamgen.vcs import WORKTREE, GitUnavailable, Repo
@@ -131,6 +132,7 @@ def render(
     *,
     today: dt.date,
     visibility: Visibility = Visibility.INTERNAL,
+    progress: Tick = no_tick,
     history: bool = True,
 ) -> Site:
     """Every generated page of a loaded project, for readers cleared to ``visibility``;
@@ -146,6 +148,7 @@ def render(
         edit_base=edit_base(settings),
         visibility=visibility,
         method_pages=project.method_pages(settings.language),
+        progress=progress,
         history=past,
     )
 
@@ -192,24 +195,44 @@ def build(
     except outdir.UnsafeSiteDir as exc:
         refused = f"refusing to build into {shown}: {exc}"
         return Built([Problem(shown, 1, 1, Level.ERROR, codes.SITE_DIR.code, refused)])
-    result = load(project)
+    result = _validated(project, progress)
     if not result.ok or result.portfolio is None:
         return Built(result.problems)
     portfolio = result.portfolio
-    progress(f"validated {len(portfolio.accounts)} account(s)")
     try:
-        site = render(project, portfolio, today=today, visibility=visibility)
+        site = _rendered(project, portfolio, today, visibility, progress)
     except TemplateFailed as exc:
         return Built([*result.problems, template_problem(project, exc)])
-    progress(f"rendered {len(site.pages)} page(s); building the site with MkDocs")
     try:
-        build_site(project, portfolio.settings, site, target)
+        build_site(project, portfolio.settings, site, target, progress)
     except BuildError as exc:
         return Built(result.problems, engine_error=str(exc))
     seconds = time.perf_counter() - started
     return Built(
         result.problems, target, accounts=len(portfolio.accounts), pages=len(site.pages), seconds=seconds
     )
+
+
+def _validated(project: Project, progress: Progress) -> Result:
+    result = load(project, progress=Ticker(progress, "validating accounts"))
+    if result.portfolio is not None:
+        progress(f"validated {len(result.portfolio.accounts)} account(s)")
+    return result
+
+
+def _rendered(
+    project: Project,
+    portfolio: Portfolio,
+    today: dt.date,
+    visibility: Visibility,
+    progress: Progress,
+    *,
+    history: bool = True,
+) -> Site:
+    ticker = Ticker(progress, "rendering account pages")
+    site = render(project, portfolio, today=today, visibility=visibility, history=history, progress=ticker)
+    progress(f"rendered {len(site.pages)} page(s)")
+    return site
 
 
 # ------------------------------------------------------------------ report
@@ -315,27 +338,40 @@ def new_item(
 # ------------------------------------------------------------------ preview
 
 
-def preview(project: Project, *, today: dt.date, visibility: Visibility) -> tuple[list[Problem], Site | None]:
+def preview(
+    project: Project, *, today: dt.date, visibility: Visibility, progress: Progress = _quiet
+) -> tuple[list[Problem], Site | None]:
     """The pages a live preview shows now, or None (keep the last) on errors."""
-    result = load(project)
+    result = _validated(project, progress)
     if result.portfolio is None:
         return result.problems, None
     try:
         # The preview re-renders on every save: it skips Git history for speed.
-        pages = render(project, result.portfolio, today=today, visibility=visibility, history=False)
-        return result.problems, pages
+        return result.problems, _rendered(
+            project, result.portfolio, today, visibility, progress, history=False
+        )
     except TemplateFailed as exc:
         return [*result.problems, template_problem(project, exc)], None
 
 
-def serve(project: Project, dev_addr: str, *, on_ready: Callable[[Result], None] = print) -> Result:
-    """Live preview: check the project, tell ``on_ready``, then hand over to the
-    engine's server, which calls :func:`preview` before every rebuild."""
+def serve(
+    project: Project,
+    dev_addr: str,
+    *,
+    visibility: Visibility = Visibility.INTERNAL,
+    progress: Progress | None = None,
+    on_ready: Callable[[Result], None] = print,
+) -> Result:
+    """Live preview for readers cleared to ``visibility``: check the project,
+    tell ``on_ready``, then hand over to the engine's server, which calls
+    :func:`preview` before every rebuild; quiet without ``progress``."""
     from kamgen.site import serve as serve_site
 
     check_port(dev_addr)
-    result = load(project)
+    result = load(project, progress=Ticker(progress or _quiet, "validating accounts"))
     on_ready(result)
     if result.portfolio is not None:
-        serve_site(project, result.portfolio.settings, dev_addr)
+        settings = result.portfolio.settings
+        banner = restricted_banner(settings.language, visibility)
+        serve_site(project, settings, dev_addr, visibility=visibility, banner=banner, quiet=progress is None)
     return result

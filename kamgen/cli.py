@@ -129,7 +129,8 @@ def cmd_codes(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
     site_dir = _user_path(args, args.site_dir) if args.site_dir else None
-    built = app.build(project, site_dir, today=args.today, visibility=args.visibility, progress=_say)
+    progress = _silent if args.quiet else _say
+    built = app.build(project, site_dir, today=args.today, visibility=args.visibility, progress=progress)
     _report(built.problems, "text")
     if built.engine_error is not None:
         _say(f"MkDocs build failed: {built.engine_error} (the previous site is unchanged)")
@@ -178,12 +179,19 @@ def cmd_serve(args: argparse.Namespace, project: Project) -> int:
             )
 
     try:
-        result = app.serve(project, args.dev_addr, on_ready=ready)
+        progress = None if args.quiet else _say
+        result = app.serve(
+            project, args.dev_addr, visibility=args.visibility, progress=progress, on_ready=ready
+        )
     except PortInUse as busy:
         hint = f"; try: kamgen serve -a {busy.host}:{busy.free}" if busy.free else ""
         _say(f"cannot serve: {busy.host}:{busy.port} is in use by another program{hint}")
         return 1
     return exit_code(result.problems) if result.portfolio is None else 0
+
+
+def _silent(message: str) -> None:
+    pass
 
 
 def _user_path(args: argparse.Namespace, text: str) -> Path:
@@ -226,6 +234,12 @@ def _today_option(parser: argparse.ArgumentParser) -> None:
         type=_date,
         default=dt.date.today(),
         help="the date that due, overdue and stale are computed from (default: today)",
+    )
+
+
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress messages; problems still show"
     )
 
 
@@ -275,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site-dir", help="output folder (default: site/)")
     _visibility_option(p)
     _today_option(p)
+    _quiet_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("report", help="qualification, health and time allocation across the portfolio")
@@ -297,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT to serve on (default 127.0.0.1:8000)"
     )
+    _visibility_option(p)
+    _quiet_option(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("init", help="start a project: settings, an example account, CI and editor schemas")

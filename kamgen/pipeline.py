@@ -18,6 +18,7 @@ from kamgen.limits import Limits
 from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file
 from kamgen.model import AccountRecord, Portfolio, all_checklists, with_defaults
 from kamgen.problems import Level, Problem, capped, has_errors, sort_problems
+from kamgen.progress import Tick, no_tick
 from kamgen.project import SETTINGS_FILE, Project
 from kamgen.schema import Account, Settings
 from kamgen.validate import to_model
@@ -98,8 +99,10 @@ def _checked(doc: Document, settings: Settings, account: Account) -> list[Proble
     return checks.problems(checks.ACCOUNT_CHECKS, ctx)
 
 
-def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
-    """Load and check the settings and the accounts; collect every problem."""
+def load(project: Project, paths: Sequence[Path] | None = None, *, progress: Tick = no_tick) -> Result:
+    """Load and check the settings and the accounts; collect every problem.
+
+    ``progress`` is told ``(done, total)`` after each account file."""
     settings, problems = load_settings(project)
     records: list[AccountRecord] = []
     first_file: dict[str, str] = {}
@@ -115,8 +118,9 @@ def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
                 "no account files (*.yaml, *.yml, *.md) found",
             )
         )
-    for path in files:
+    for done, path in enumerate(files, 1):
         record, found = load_account(project, path, settings)
+        progress(done, len(files))
         problems.extend(found)
         aid, shown = account_id(path), project.display(path)
         if aid in first_file:

@@ -28,9 +28,10 @@ from kamgen.history import History
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
+from kamgen.progress import Tick, no_tick
 from kamgen.rule import Finding
 from kamgen.rules import RULES
-from kamgen.schema import Visibility
+from kamgen.schema import Language, Visibility
 
 
 @dataclass(frozen=True)
@@ -334,9 +335,11 @@ def render_site(
     edit_base: str | None = None,
     visibility: Visibility = Visibility.INTERNAL,
     method_pages: list[str] | None = None,
+    progress: Tick = no_tick,
     history: History | None = None,
 ) -> Site:
-    """Every generated page of the site, for readers cleared to ``visibility``."""
+    """Every generated page of the site, for readers cleared to ``visibility``;
+    ``progress`` is told ``(done, total)`` after each account page."""
     visible = portfolio.visible(visibility)
     labels = Labels(visible.settings.language)
     health = {
@@ -347,11 +350,19 @@ def render_site(
     env = make_env(templates_dir, labels)
     whole = {rec.id: rec for rec in portfolio.accounts}
     renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
-    pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
+    pages = renderer.portfolio_pages()
+    for done, rec in enumerate(visible.accounts, 1):
+        pages.append(renderer.account(rec))
+        progress(done, len(visible.accounts))
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
-    banner = labels.label("restricted_banner") if visibility is Visibility.RESTRICTED else None
+    banner = restricted_banner(visible.settings.language, visibility)
     nav = renderer.nav(method_pages or [])
     return Site(pages, nav, [STYLESHEET], search_terms(visible), visibility, banner)
+
+
+def restricted_banner(language: Language, visibility: Visibility) -> str | None:
+    """What every page of a restricted build says about its audience."""
+    return Labels(language).label("restricted_banner") if visibility is Visibility.RESTRICTED else None
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
