@@ -70,13 +70,36 @@ def validate(
         if health_on is not None:
             day = health_on
             health = PerAccount(f"health {day.isoformat()}", lambda r, s: _record_health(r, s, day))
-        store = Store(project.work_dir / CACHE_DIR) if cache else None
-        return check(project, paths, per_account=health, store=store, jobs=jobs or default_jobs())
+        planted = committed_cache(project)
+        store = Store(project.work_dir / CACHE_DIR) if cache and planted is None else None
+        result = check(project, paths, per_account=health, store=store, jobs=jobs or default_jobs())
+        if planted is not None:
+            result.problems = sort_problems([*result.problems, planted])
+        return result
     result = load(project, paths)
     if health_on is not None and result.portfolio is not None:
         found = _introduced_problems(project, result.portfolio, changed_since, health_on)
         result.problems = sort_problems(result.problems + found)
     return result
+
+
+def committed_cache(project: Project) -> Problem | None:
+    """Why kamgen must not read its caches, if it must not: files in
+    ``.kamgen/`` that Git tracks came from the repository, so a pull request
+    could have planted entries that hide problems or invent history."""
+    try:
+        repo = Repo.of(project.root)
+        committed = repo.tracked(repo.prefix(project.work_dir))
+    except (GitUnavailable, ValueError):
+        return None  # no repository: the folder is the user's own
+    if not committed:
+        return None
+    shown = project.display(project.work_dir)
+    message = (
+        f"{len(committed)} file(s) in {shown}/ are committed to Git, such as {committed[0]}; "
+        f"kamgen reads no cache from there. Remove them with `git rm -r --cached {shown}`"
+    )
+    return Problem(shown, 1, 1, Level.WARNING, codes.COMMITTED_WORK_DIR.code, message)
 
 
 def _introduced_problems(project: Project, portfolio: Portfolio, rev: str, today: dt.date) -> list[Problem]:
@@ -171,7 +194,8 @@ def render(
 
     settings = portfolio.settings
     read = history and settings.history.enabled
-    cache = project.work_dir / "history.cache"
+    # A cache that came from the repository is not read (see committed_cache).
+    cache = None if read and committed_cache(project) else project.work_dir / "history.cache"
     past = histories.read(project, portfolio, visibility, cache=cache) if read else None
     return render_site(
         portfolio,

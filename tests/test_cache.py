@@ -21,6 +21,7 @@ from bench import portfolio
 from kamgen import app, incremental
 from kamgen.cache import Store
 from kamgen.project import Project
+from tests import git_helpers
 from tests.cli_helpers import kamgen_here
 
 N = 12
@@ -218,3 +219,23 @@ def test_files_worked_out_by_several_processes_give_the_same_problems(
     alone = app.validate(valid, health_on=portfolio.TODAY, jobs=1, cache=False)
     assert alone.ok and any(p.code.startswith("H") for p in alone.problems)
     assert app.validate(valid, health_on=portfolio.TODAY, jobs=3).problems == alone.problems
+
+
+def test_a_cache_committed_to_git_is_never_read(broken: Path) -> None:
+    """A pull request can commit `.kamgen/cache` entries whose names anyone can
+    compute (content, settings, day, kamgen): one that says a broken file is
+    clean must not make CI pass."""
+    assert _run(broken, RUNS["text"])[0] == 1  # writes the entries
+    for entry in entries(broken):  # forged: every file clean
+        entry.write_text(json.dumps({"problems": [], "valid": True, "extra": []}), encoding="utf-8")
+    # Outside Git the folder is the user's own, and the forgery works: the
+    # attack is real, so what follows is a real defence.
+    assert "accounts/account-0001.yaml" not in _run(broken, RUNS["text"])[1]
+    git_helpers.init(broken)
+    git_helpers.git(broken, "add", "--force", "-A")  # .kamgen/ is git-ignored: a pull request must force it
+    git_helpers.commit(broken, "planted cache")
+    code, out = _run(broken, RUNS["text"])
+    assert code == 1
+    assert "accounts/account-0001.yaml" in out
+    assert ".kamgen:1:1: warning K019 " in out
+    assert "committed to Git" in out and "git rm -r --cached .kamgen" in out
