@@ -1,8 +1,10 @@
 """Discover and parse account and settings files, keeping every position.
 
-The loader composes YAML into nodes (with libyaml when present) and builds
-plain Python values itself, so that it can see what ``yaml.safe_load`` hides:
-duplicate keys, YAML 1.1 implicit types, and where each value was written.
+The loader builds plain Python values from YAML itself, so that it can see
+what ``yaml.safe_load`` hides: duplicate keys, YAML 1.1 implicit types, and
+where each value was written. It reads libyaml's events in one pass
+(:mod:`kamgen.yamlstream`) when the document is made of what accounts are
+made of, and composes nodes for the rest (anchors, aliases, tags, errors).
 Nothing here raises on bad input; problems are collected on the document.
 """
 
@@ -11,81 +13,34 @@ from __future__ import annotations
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 from frontmatter import default_handlers
 
-from kamgen import codes, slips
+from kamgen import codes, slips, yamlstream
+from kamgen.document import (
+    MAX_NODES,
+    NUMBER_TAGS,
+    STR_TAG,
+    TYPE_NAMES,
+    Document,
+    Implicit,
+    Key,
+    Pos,
+    base_sixty,
+    duplicate_key,
+)
 from kamgen.limits import DEFAULT, Limits
 from kamgen.problems import Collector, Problem
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ACCOUNT_SUFFIXES = (".yaml", ".yml", ".md")
-# A hostile document can expand exponentially through aliases; stop well
-# past any real account (1,000 accounts x 20 people is far below this).
-MAX_NODES = 200_000
 
-Key = tuple[str | int, ...]
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-_TYPE_NAMES = {
-    "tag:yaml.org,2002:bool": "a boolean",
-    "tag:yaml.org,2002:int": "an integer",
-    "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:timestamp": "a date",
-    "tag:yaml.org,2002:null": "null (empty)",
-}
-
-
-class Pos(NamedTuple):
-    # A tuple, not a dataclass: one is made for every value of every file.
-    line: int  # 1-based
-    col: int  # 1-based
-
-
-@dataclass(frozen=True)
-class Implicit:
-    """A plain scalar that YAML resolved to a non-text type."""
-
-    text: str
-    type_name: str
-
-
-@dataclass
-class Document:
-    """One parsed file: its data and where each value sits. Its problems are
-    returned beside it by :func:`load_file`, never kept on it."""
-
-    path: str
-    data: Any = None
-    values: dict[Key, Pos] = field(default_factory=dict)
-    keys: dict[Key, Pos] = field(default_factory=dict)
-    implicit: dict[Key, Implicit] = field(default_factory=dict)
-    # Keys YAML reads as another type (`no:`); kept as written, and reported
-    # by validation, which knows whether quoting them would help.
-    implicit_keys: dict[Key, Implicit] = field(default_factory=dict)
-    # Numbers written with commas in { }, which YAML splits into fields
-    # (2 and then 900: and 000:): the first part and the digit groups.
-    grouped: dict[Key, tuple[str, list[str]]] = field(default_factory=dict)
-    body: str = ""
-    body_line: int = 1
-    # Values the loader already reported; validation says nothing more of them.
-    reported: set[Key] = field(default_factory=set)
-
-    def where(self, key: Key, *, at_key: bool = False) -> Pos:
-        """The position of a value (or of its key), else of its nearest ancestor."""
-        table = self.keys if at_key else self.values
-        if key in table:
-            return table[key]
-        for n in range(len(key) - 1, -1, -1):
-            if key[:n] in self.values:
-                return self.values[key[:n]]
-        return Pos(1, 1)
+# Re-exported: the parsed document is read everywhere as the loader's.
+__all__ = ["Document", "Implicit", "Key", "Pos", "load_file", "parse_text", "parse_yaml"]
 
 
 class _Builder:
@@ -139,17 +94,12 @@ class _Builder:
             name = self.key_text(key_node)
             where = self.pos(key_node.start_mark)
             if name in first_seen:
-                self.out.add(
-                    where,
-                    codes.DUPLICATE_KEY,
-                    f"duplicate key '{name}' (first at line {first_seen[name].line}); "
-                    "remove or rename one, as only one value can be kept",
-                )
+                self.out.add(where, codes.DUPLICATE_KEY, duplicate_key(name, first_seen[name]))
                 continue
             first_seen[name] = where
             self.doc.keys[(*key, name)] = where
             if isinstance(key_node, yaml.ScalarNode) and _implicit(key_node):
-                self.doc.implicit_keys[(*key, name)] = Implicit(key_node.value, _TYPE_NAMES[key_node.tag])
+                self.doc.implicit_keys[(*key, name)] = Implicit(key_node.value, TYPE_NAMES[key_node.tag])
             if groups:
                 result[name] = self.grouped_number(value_node, groups, (*key, name))
             else:
@@ -176,21 +126,16 @@ class _Builder:
         return str(node.value)
 
     def scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
-        if node.tag == _STR_TAG:
+        if node.tag == STR_TAG:
             return node.value
-        if node.tag in _NUMBER_TAGS and ":" in node.value:
-            # YAML 1.1 reads 12:30 as 750 (base 60), silently: no one means that.
-            self.out.add(
-                self.pos(node.start_mark),
-                codes.IMPLICIT_TYPE,
-                f"{self.out.limits.quote(node.value)} is read by YAML as an integer in base 60 "
-                f"({self.constructor.construct_object(node)}), not as written; write a decimal "
-                "number such as 12.5, or quote it if it is text",
-            )
+        if node.tag in NUMBER_TAGS and ":" in node.value:
+            quoted = self.out.limits.quote(node.value)
+            value = self.constructor.construct_object(node)
+            self.out.add(self.pos(node.start_mark), codes.IMPLICIT_TYPE, base_sixty(quoted, value))
             self.doc.reported.add(key)
             return node.value
         if _implicit(node):
-            self.doc.implicit[key] = Implicit(node.value, _TYPE_NAMES[node.tag])
+            self.doc.implicit[key] = Implicit(node.value, TYPE_NAMES[node.tag])
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
@@ -201,7 +146,7 @@ class _Builder:
 
 def _implicit(node: yaml.ScalarNode) -> bool:
     """Whether YAML read a plain scalar as something other than text."""
-    return node.tag != _STR_TAG and not node.style and node.tag in _TYPE_NAMES
+    return node.tag != STR_TAG and not node.style and node.tag in TYPE_NAMES
 
 
 _GROUP = re.compile(r"^\d{3}$")
@@ -283,8 +228,44 @@ def parse_yaml(
     col_offset: int = 0,
     *,
     empty_ok: bool = False,
+    one_pass: bool = True,
 ) -> None:
-    """Compose ``source`` and fill ``doc.data`` and its position tables."""
+    """Fill ``doc.data`` and its position tables from ``source``: in one pass
+    over libyaml's events when the document allows (and ``one_pass``), else
+    composed. Both give the same document and problems."""
+    if not (one_pass and _streamed(doc, out, source, line_offset, col_offset)):
+        compose_yaml(doc, out, source, line_offset, col_offset, empty_ok=empty_ok)
+
+
+def _streamed(doc: Document, out: Collector, source: str, line_offset: int, col_offset: int) -> bool:
+    """Whether ``source`` was read from the event stream (:mod:`kamgen.yamlstream`);
+    when it was not, ``doc`` and ``out`` are as they were."""
+    if not yamlstream.available(Loader):
+        return False
+    read, found = Document(doc.path), Collector(out.path, out.limits)
+    resolvers = Loader.yaml_implicit_resolvers
+    try:
+        data, start = yamlstream.build(read, found, source, resolvers, line_offset, col_offset)
+    except (yamlstream.Unsupported, yaml.YAMLError):
+        return False
+    doc.values, doc.keys, doc.implicit = read.values, read.keys, read.implicit
+    doc.implicit_keys, doc.grouped, doc.reported = read.implicit_keys, read.grouped, read.reported
+    out.problems += found.problems
+    _keep(doc, out, data, start)
+    return True
+
+
+def compose_yaml(
+    doc: Document,
+    out: Collector,
+    source: str,
+    line_offset: int = 0,
+    col_offset: int = 0,
+    *,
+    empty_ok: bool = False,
+) -> None:
+    """:func:`parse_yaml` through PyYAML's composed nodes, which knows all of
+    YAML (anchors, aliases, tags, complex keys) and words every parse error."""
     try:
         node = yaml.compose(source, Loader=Loader)
     except yaml.YAMLError as exc:
@@ -298,9 +279,13 @@ def parse_yaml(
         return
     builder = _Builder(doc, out, line_offset, col_offset)
     data = builder.build(node, (), frozenset())
+    _keep(doc, out, data, builder.pos(node.start_mark))
+
+
+def _keep(doc: Document, out: Collector, data: Any, start: Pos) -> None:
     if not isinstance(data, dict):
         out.add(
-            builder.pos(node.start_mark),
+            start,
             codes.NOT_A_MAPPING,
             "expected a mapping of fields at the top level"
             + (slips.fullwidth_colon(data) if isinstance(data, str) else ""),
@@ -361,7 +346,7 @@ def read_text(out: Collector, path: Path, root: Path | None = None, limits: Limi
 _FM = default_handlers.YAMLHandler()
 
 
-def parse_markdown(doc: Document, out: Collector, text: str) -> None:
+def parse_markdown(doc: Document, out: Collector, text: str, *, one_pass: bool = True) -> None:
     """Parse YAML front matter at its true position, and keep the body."""
     if not _FM.detect(text):
         out.add(Pos(1, 1), codes.FRONT_MATTER, "no YAML front matter: start the file with a '---' line")
@@ -379,7 +364,7 @@ def parse_markdown(doc: Document, out: Collector, text: str) -> None:
     start = text.index(fm, start) if fm else start
     line_offset = text.count("\n", 0, start)
     col_offset = start - (text.rfind("\n", 0, start) + 1)
-    parse_yaml(doc, out, fm, line_offset, col_offset)
+    parse_yaml(doc, out, fm, line_offset, col_offset, one_pass=one_pass)
     # The body starts on the line after the closing '---'.
     body = body[2:] if body.startswith("\r\n") else body[1:] if body.startswith("\n") else body
     doc.body = body
@@ -405,14 +390,20 @@ def load_file(
 
 
 def parse_text(
-    path: Path, display: str, text: str, *, limits: Limits = DEFAULT, empty_ok: bool = False
+    path: Path,
+    display: str,
+    text: str,
+    *,
+    limits: Limits = DEFAULT,
+    empty_ok: bool = False,
+    one_pass: bool = True,
 ) -> tuple[Document, list[Problem]]:
     """The file at ``path`` parsed from ``text``, its content as already read."""
     doc, out = Document(display), Collector(display, limits)
     if path.suffix == ".md":
-        parse_markdown(doc, out, text)
+        parse_markdown(doc, out, text, one_pass=one_pass)
     else:
-        parse_yaml(doc, out, text, empty_ok=empty_ok)
+        parse_yaml(doc, out, text, empty_ok=empty_ok, one_pass=one_pass)
     return doc, out.problems
 
 
