@@ -148,7 +148,7 @@ class _Stream:
             return self.scalar(event, key)
         if kind is SequenceStartEvent:
             return self.sequence(key)
-        return self.flow_mapping(key) if event.flow_style else self.mapping(key)
+        return self.mapping(key, bool(event.flow_style))
 
     def sequence(self, key: Key) -> list[Any]:
         nxt, values, resolvers, line = self.next, self.values, self.resolvers, self.line
@@ -169,10 +169,11 @@ class _Stream:
             event = nxt()
         return items
 
-    def mapping(self, key: Key) -> dict[str, Any]:
+    def mapping(self, key: Key, flow: bool) -> dict[str, Any]:
         nxt, values, resolvers, line = self.next, self.values, self.resolvers, self.line
         keys = self.doc.keys
         result: dict[str, Any] = {}
+        ahead: list[Event] = []  # read past a number in { }, looking for digit groups
         event = nxt()
         while type(event) is not MappingEndEvent:
             if type(event) is not ScalarEvent or event.anchor is not None or event.tag is not None:
@@ -180,18 +181,25 @@ class _Stream:
             name: str = event.value
             mark: Any = event.start_mark
             where = _new_pos(Pos, (mark.line + line, mark.column + 1))
+            implicit = event.implicit[0] and (name[0] if name else "") in resolvers
+            event = ahead.pop() if ahead else nxt()
+            groups = None
+            if flow and type(event) is ScalarEvent and not event.style and event.value.isdigit():
+                groups, ahead = self.digit_groups(event)
             # Without aliases a place is one mapping's: a key met there before
             # is a duplicate in this mapping.
             sub = (*key, name)
             first = keys.setdefault(sub, where)
             if first is not where:
-                self.duplicate(name, where, first)
-                event = nxt()
+                self.out.add(where, codes.DUPLICATE_KEY, duplicate_key(name, first))
+                self.skip(event)
+                event = ahead.pop() if ahead else nxt()
                 continue
-            if event.implicit[0] and (name[0] if name else "") in resolvers:
+            if implicit:
                 self.implicit_key(name, sub)
-            event = nxt()
-            if type(event) is ScalarEvent and event.anchor is None and event.tag is None:
+            if groups:
+                result[name] = self.grouped_number(event, groups, sub)
+            elif type(event) is ScalarEvent and event.anchor is None and event.tag is None:
                 mark = event.start_mark
                 values[sub] = _new_pos(Pos, (mark.line + line, mark.column + 1))
                 text = event.value
@@ -201,70 +209,37 @@ class _Stream:
                     result[name] = text
             else:
                 result[name] = self.node(event, sub)
-            event = nxt()
+            event = ahead.pop() if ahead else nxt()
         return result
-
-    def duplicate(self, name: str, where: Pos, first: Pos) -> None:
-        """A key seen before: reported, and its value read past, not kept."""
-        self.out.add(where, codes.DUPLICATE_KEY, duplicate_key(name, first))
-        self.skip(self.next())
 
     def implicit_key(self, name: str, key: Key) -> None:
         implicit = self.plain(name).implicit
         if implicit is not None:
             self.doc.implicit_keys[key] = implicit
 
-    def flow_mapping(self, key: Key) -> dict[str, Any]:
-        """`{amount: 2,900,000}`: the commas split the number into fields,
-        which only the fields after it show; so the mapping's events are
-        read ahead, then built from the list."""
-        events, depth = [], 0
-        nxt = self.next
+    def digit_groups(self, number: Event) -> tuple[list[str], list[Event]]:
+        """`{amount: 2,900,000}`: in { } the commas split a number into
+        fields, keys such as 900 and 000 with no value on the number's line.
+        Those groups, and the events read past them, last first."""
+        nxt, line, groups = self.next, number.end_mark.line, list[str]()
         while True:
-            event = nxt()
-            events.append(event)
-            kind = type(event)
-            if kind is MappingStartEvent or kind is SequenceStartEvent:
-                depth += 1
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                if depth == 0:
-                    break
-                depth -= 1
-        self.next = iter(events).__next__
-        try:
-            return self.flow_pairs(_pairs(events), key)
-        finally:
-            self.next = nxt
-
-    def flow_pairs(self, pairs: list[tuple[Event, Event]], key: Key) -> dict[str, Any]:
-        nxt = self.next
-        keys = self.doc.keys
-        result: dict[str, Any] = {}
-        n = 0
-        while n < len(pairs):
-            groups = _digit_groups(pairs, n)
-            event = nxt()
-            if type(event) is not ScalarEvent or event.anchor is not None or event.tag is not None:
-                raise Unsupported("a complex, anchored or tagged key")
-            name: str = event.value
-            where = self.pos(event.start_mark)
-            sub = (*key, name)
-            first = keys.setdefault(sub, where)
-            if first is not where:
-                self.duplicate(name, where, first)
-            else:
-                if event.implicit[0]:
-                    self.implicit_key(name, sub)
-                value = nxt()
-                if groups:
-                    result[name] = self.grouped_number(value, groups, sub)
-                else:
-                    result[name] = self.node(value, sub)
-            for _ in range(2 * len(groups)):  # the groups' keys and empty values
-                if nxt().anchor is not None:  # which an alias may name later
-                    raise Unsupported("an anchor")
-            n += 1 + len(groups)
-        return result
+            name = nxt()
+            mark: Any = name.start_mark
+            if not (
+                type(name) is ScalarEvent
+                and not name.style
+                and mark.line == line
+                and _LAST_GROUP.match(name.value)
+            ):
+                return groups, [name]
+            empty = nxt()
+            if not (type(empty) is ScalarEvent and empty.value == ""):
+                return groups, [empty, name]
+            if name.anchor is not None or empty.anchor is not None:  # which an alias may name later
+                raise Unsupported("an anchor")
+            groups.append(name.value)
+            if not _GROUP.match(name.value):
+                return groups, []
 
     def grouped_number(self, event: Event, groups: list[str], key: Key) -> str:
         """Kept whole, as written, for validation to report."""
@@ -369,48 +344,3 @@ def _construct(text: str, tag: str) -> Any:
     if construct is None:  # a tag PyYAML may know but this module does not
         return _UNKNOWN
     return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
-
-
-def _pairs(events: list[Event]) -> list[tuple[Event, Event]]:
-    """The first event of each key and value of a flow mapping read ahead
-    (``events`` ends with the mapping's end)."""
-    depth, first = 0, []
-    for event in events[:-1]:
-        kind = type(event)
-        if kind is MappingEndEvent or kind is SequenceEndEvent:
-            depth -= 1
-            continue
-        if depth == 0:
-            first.append(event)
-        if kind is MappingStartEvent or kind is SequenceStartEvent:
-            depth += 1
-    return list(zip(first[::2], first[1::2], strict=True))
-
-
-def _digit_groups(pairs: list[tuple[Event, Event]], n: int) -> list[str]:
-    """The digit groups of a number written with commas in a flow mapping:
-    after a plain whole number, keys such as 900 and 000 with no value."""
-    value = pairs[n][1]
-    if not (type(value) is ScalarEvent and not value.style and value.value.isdigit()):
-        return []
-    groups: list[str] = []
-    line = _line(value.end_mark)
-    for key_event, value_event in pairs[n + 1 :]:
-        bare = (
-            type(key_event) is ScalarEvent
-            and not key_event.style
-            and type(value_event) is ScalarEvent
-            and value_event.value == ""
-            and _line(key_event.start_mark) == line
-            and _LAST_GROUP.match(key_event.value)
-        )
-        if not bare:
-            break
-        groups.append(key_event.value)
-        if not _GROUP.match(key_event.value):
-            break
-    return groups
-
-
-def _line(mark: Any) -> int:
-    return mark.line  # type: ignore[no-any-return]
