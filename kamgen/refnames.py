@@ -55,12 +55,12 @@ def _name(
         anchor, attr = _ROWS[kind]
         item = record.items[kind].get(item_id) if record is not None else None
         text = getattr(item, attr) if item is not None else item_id
-        return Markup("[{}]({})").format(escape.md(text), escape.url(page, "#", anchor, item_id))
+        return Markup("[{}]({})").format(escape.text(text), escape.url(page, "#", anchor, item_id))
     if kind == "team member":
         member = team.get(item_id)
-        return escape.md(member.name if member else item_id)
+        return escape.text(member.name if member else item_id)
     titles = {c.id: c.title for c in portfolio.checklists} if portfolio is not None else {}
-    return escape.md(titles.get(item_id, item_id))
+    return escape.text(titles.get(item_id, item_id))
 
 
 @jinja2.pass_context
@@ -84,7 +84,7 @@ def ref_filter(
         return shown
     # Said, never left as an empty cell: the build left someone out here.
     placeholder = Markup("*{}*").format(
-        escape.md(ctx["t"]("restricted_contact" if kind == "stakeholder" else "restricted_item"))
+        escape.text(ctx["t"]("restricted_contact" if kind == "stakeholder" else "restricted_item"))
     )
     return Markup(", ").join([p for p in (shown, placeholder) if p])
 

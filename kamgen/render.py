@@ -111,7 +111,7 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.globals["unit"] = labels.unit
     env.globals["ordinal"] = labels.ordinal
     env.globals["next_step"] = labels.next_step
-    env.filters["md"] = escape.md
+    env.filters["md"] = escape.text
     env.filters["block"] = escape.md_block
     env.filters["people"] = refnames.people_filter
     env.filters["ref"] = refnames.ref_filter
