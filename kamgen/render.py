@@ -104,6 +104,9 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        # Each render makes its own environment, so a template cannot change
+        # under it: no need to stat the file on every page (2% of a build).
+        auto_reload=False,
     )
     env.globals["t"] = labels.label
     env.globals["e"] = labels.enum
