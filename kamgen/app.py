@@ -1,4 +1,4 @@
-"""The use cases: validate, render, build, report, diff, preview and serve.
+"""The use cases: validate, render, build, report, diff, init, new, preview and serve.
 
 This is the one place where the pipeline's stages are wired together. The
 CLI, the MkDocs plugin and the benchmark call these functions and only
@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamgen import changes, codes, outdir, scaffold, snapshots
+from kamgen import changes, codes, newfiles, outdir, scaffold, snapshots
+from kamgen import history as histories
 from kamgen import report as reports
 from kamgen.analytics import assess
 from kamgen.guard import check_port
@@ -24,8 +25,9 @@ from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.pipeline import Result, load
 from kamgen.problems import Level, Problem, sort_problems
+from kamgen.progress import Tick, Ticker, no_tick
 from kamgen.project import Project
-from kamgen.render import Site, TemplateFailed, render_site
+from kamgen.render import Site, TemplateFailed, render_site, restricted_banner
 from kamgen.rule import Finding
 from kamgen.schema import FindingLevel, Language, Settings, Visibility
 from kamgen.vcs import WORKTREE, GitUnavailable, Repo
@@ -127,10 +129,20 @@ def edit_base(settings: Settings) -> str | None:
 
 
 def render(
-    project: Project, portfolio: Portfolio, *, today: dt.date, visibility: Visibility = Visibility.INTERNAL
+    project: Project,
+    portfolio: Portfolio,
+    *,
+    today: dt.date,
+    visibility: Visibility = Visibility.INTERNAL,
+    progress: Tick = no_tick,
+    history: bool = True,
 ) -> Site:
-    """Every generated page of a loaded project, for readers cleared to ``visibility``."""
+    """Every generated page of a loaded project, for readers cleared to ``visibility``;
+    with ``history`` (and `history.enabled` in the settings), read from Git."""
     settings = portfolio.settings
+    read = history and settings.history.enabled
+    cache = project.work_dir / "history.cache"
+    past = histories.read(project, portfolio, visibility, cache=cache) if read else None
     return render_site(
         portfolio,
         project.templates_dir,
@@ -138,6 +150,8 @@ def render(
         edit_base=edit_base(settings),
         visibility=visibility,
         method_pages=project.method_pages(settings.language),
+        progress=progress,
+        history=past,
     )
 
 
@@ -183,19 +197,17 @@ def build(
     except outdir.UnsafeSiteDir as exc:
         refused = f"refusing to build into {shown}: {exc}"
         return Built([Problem(shown, 1, 1, Level.ERROR, codes.SITE_DIR.code, refused)])
-    result = load(project)
+    result = _validated(project, progress)
     if not result.ok or result.portfolio is None:
         return Built(result.problems)
     portfolio = result.portfolio
-    progress(f"validated {len(portfolio.accounts)} account(s)")
     try:
-        site = render(project, portfolio, today=today, visibility=visibility)
+        site = _rendered(project, portfolio, today, visibility, progress)
     except TemplateFailed as exc:
         return Built([*result.problems, template_problem(project, exc)])
-    progress(f"rendered {len(site.pages)} page(s); building the site with MkDocs")
     try:
         with _settled_heap():
-            build_site(project, portfolio.settings, site, target)
+            build_site(project, portfolio.settings, site, target, progress)
     except BuildError as exc:
         return Built(result.problems, engine_error=str(exc))
     seconds = time.perf_counter() - started
@@ -215,6 +227,28 @@ def _settled_heap() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def _validated(project: Project, progress: Progress) -> Result:
+    result = load(project, progress=Ticker(progress, "validating accounts"))
+    if result.portfolio is not None:
+        progress(f"validated {len(result.portfolio.accounts)} account(s)")
+    return result
+
+
+def _rendered(
+    project: Project,
+    portfolio: Portfolio,
+    today: dt.date,
+    visibility: Visibility,
+    progress: Progress,
+    *,
+    history: bool = True,
+) -> Site:
+    ticker = Ticker(progress, "rendering account pages")
+    site = render(project, portfolio, today=today, visibility=visibility, history=history, progress=ticker)
+    progress(f"rendered {len(site.pages)} page(s)")
+    return site
 
 
 # ------------------------------------------------------------------ report
@@ -302,28 +336,58 @@ def init(root: Path, ci: str = "github") -> tuple[list[str], list[Problem]]:
     return scaffold.write(root, files), []
 
 
+# ------------------------------------------------------------------ new
+
+
+def new_account(project: Project, new_id: str, name: str | None = None) -> tuple[str | None, list[Problem]]:
+    """`kamgen new account`: the file written, or why none was."""
+    return newfiles.new_account(project, new_id, name)
+
+
+def new_item(
+    project: Project, kind: str, account: str, new_id: str, name: str | None = None
+) -> tuple[str | None, list[Problem]]:
+    """`kamgen new stakeholder|interest|goal|action`: the file changed, or why it was not."""
+    return newfiles.new_item(project, kind, account, new_id, name)
+
+
 # ------------------------------------------------------------------ preview
 
 
-def preview(project: Project, *, today: dt.date, visibility: Visibility) -> tuple[list[Problem], Site | None]:
+def preview(
+    project: Project, *, today: dt.date, visibility: Visibility, progress: Progress = _quiet
+) -> tuple[list[Problem], Site | None]:
     """The pages a live preview shows now, or None (keep the last) on errors."""
-    result = load(project)
+    result = _validated(project, progress)
     if result.portfolio is None:
         return result.problems, None
     try:
-        return result.problems, render(project, result.portfolio, today=today, visibility=visibility)
+        # The preview re-renders on every save: it skips Git history for speed.
+        return result.problems, _rendered(
+            project, result.portfolio, today, visibility, progress, history=False
+        )
     except TemplateFailed as exc:
         return [*result.problems, template_problem(project, exc)], None
 
 
-def serve(project: Project, dev_addr: str, *, on_ready: Callable[[Result], None] = print) -> Result:
-    """Live preview: check the project, tell ``on_ready``, then hand over to the
-    engine's server, which calls :func:`preview` before every rebuild."""
+def serve(
+    project: Project,
+    dev_addr: str,
+    *,
+    visibility: Visibility = Visibility.INTERNAL,
+    progress: Progress | None = None,
+    on_ready: Callable[[Result], None] = print,
+) -> Result:
+    """Live preview for readers cleared to ``visibility``: check the project,
+    tell ``on_ready``, then hand over to the engine's server, which calls
+    :func:`preview` before every rebuild; quiet without ``progress``."""
     from kamgen.site import serve as serve_site
 
     check_port(dev_addr)
-    result = load(project)
+    result = load(project, progress=Ticker(progress or _quiet, "validating accounts"))
     on_ready(result)
     if result.portfolio is not None:
-        serve_site(project, result.portfolio.settings, dev_addr)
+        settings = result.portfolio.settings
+        banner = restricted_banner(settings.language, visibility)
+        serve_site(project, settings, dev_addr, visibility=visibility, banner=banner, quiet=progress is None)
     return result

@@ -9,12 +9,12 @@ line and column. A check never raises and never changes the data.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from kamgen import refs
 from kamgen.loader import Document, Key
+from kamgen.nearest import did_you_mean
 from kamgen.problems import Problem
 from kamgen.rule import Result, Rule, rule
 from kamgen.schema import Access, Account, CreditRating, Level3, Metric, Settings, Tactic
@@ -81,8 +81,7 @@ def unknown_reference(ctx: Context) -> Iterator[Result]:
         if ref.at_key and ref.kind == "checklist":
             continue
         if ref.value not in known[ref.kind]:
-            guess = difflib.get_close_matches(ref.value, sorted(known[ref.kind]), n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            hint = did_you_mean(ref.value, sorted(known[ref.kind]))
             message = f"unknown {ref.kind} '{ref.value}'{hint}"
             yield Result("K201", ref.path, message=message, at_key=ref.at_key)
 

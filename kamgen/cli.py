@@ -98,6 +98,27 @@ def cmd_init(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace, project: Project) -> int:
+    if args.kind == "account":
+        if args.extra:
+            _say("usage: kamgen new account ID [--name NAME]")
+            return 2
+        written, problems = app.new_account(project, args.account, args.name)
+        done = f"wrote {written}"
+    else:
+        if len(args.extra) != 1:
+            _say(f"usage: kamgen new {args.kind} ACCOUNT ID [--name TEXT]")
+            return 2
+        written, problems = app.new_item(project, args.kind, args.account, args.extra[0], args.name)
+        done = f"added {args.kind} '{args.extra[0]}' to {written}"
+    _report(problems, "text")
+    if written is None:
+        _say("nothing was written")
+        return exit_code(problems) or 1
+    _say(f"{done}; fill in what its comments ask, then run kamgen validate")
+    return 0
+
+
 def cmd_codes(args: argparse.Namespace, project: Project) -> int:
     from kamgen.rules import RULES
 
@@ -108,7 +129,8 @@ def cmd_codes(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
     site_dir = _user_path(args, args.site_dir) if args.site_dir else None
-    built = app.build(project, site_dir, today=args.today, visibility=args.visibility, progress=_say)
+    progress = _silent if args.quiet else _say
+    built = app.build(project, site_dir, today=args.today, visibility=args.visibility, progress=progress)
     _report(built.problems, "text")
     if built.engine_error is not None:
         _say(f"MkDocs build failed: {built.engine_error} (the previous site is unchanged)")
@@ -136,7 +158,7 @@ def cmd_diff(args: argparse.Namespace, project: Project) -> int:
 
     found = app.diff(project, args.base, args.head, today=args.today, visibility=args.visibility)
     if found.problems:
-        sys.stderr.write(FORMATTERS["text"](found.problems))
+        sys.stderr.write(_formatted(found.problems, "text"))
     if found.diff is None:
         if not any(p.code == codes.GIT.code for p in found.problems):
             _say("no diff: a side of the comparison has errors (listed above)")
@@ -157,12 +179,19 @@ def cmd_serve(args: argparse.Namespace, project: Project) -> int:
             )
 
     try:
-        result = app.serve(project, args.dev_addr, on_ready=ready)
+        progress = None if args.quiet else _say
+        result = app.serve(
+            project, args.dev_addr, visibility=args.visibility, progress=progress, on_ready=ready
+        )
     except PortInUse as busy:
         hint = f"; try: kamgen serve -a {busy.host}:{busy.free}" if busy.free else ""
         _say(f"cannot serve: {busy.host}:{busy.port} is in use by another program{hint}")
         return 1
     return exit_code(result.problems) if result.portfolio is None else 0
+
+
+def _silent(message: str) -> None:
+    pass
 
 
 def _user_path(args: argparse.Namespace, text: str) -> Path:
@@ -205,6 +234,12 @@ def _today_option(parser: argparse.ArgumentParser) -> None:
         type=_date,
         default=dt.date.today(),
         help="the date that due, overdue and stale are computed from (default: today)",
+    )
+
+
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress messages; problems still show"
     )
 
 
@@ -254,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site-dir", help="output folder (default: site/)")
     _visibility_option(p)
     _today_option(p)
+    _quiet_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("report", help="qualification, health and time allocation across the portfolio")
@@ -276,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT to serve on (default 127.0.0.1:8000)"
     )
+    _visibility_option(p)
+    _quiet_option(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("init", help="start a project: settings, an example account, CI and editor schemas")
@@ -288,6 +326,24 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: github)",
     )
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "new",
+        help="add a commented account file, or a stakeholder, interest, goal or action to one",
+        description="kamgen new account ID: a new account file that validates. "
+        "kamgen new stakeholder|interest|goal|action ACCOUNT ID: one item added to the "
+        "account's list; every comment and line already in the file stays as written. "
+        "Never overwrites a file or an existing id; writes nothing unless the result validates.",
+    )
+    p.add_argument("kind", choices=["account", *scaffold.ITEM_KINDS], help="what to add")
+    p.add_argument("account", metavar="ACCOUNT", help="the account's id (its file name)")
+    p.add_argument("extra", nargs="*", metavar="ID", help="the new item's id (not for an account)")
+    p.add_argument(
+        "--name",
+        help="the account's or person's name, a goal's statement, an action's title or what an "
+        "interest is (default: made from the id)",
+    )
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("codes", help="list every problem code with its meaning")
     p.set_defaults(func=cmd_codes)

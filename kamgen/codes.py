@@ -31,7 +31,11 @@ ENCODING = define(
     "K002", "encoding", "The file is not valid UTF-8. The position of the first bad byte is given."
 )
 YAML_SYNTAX = define(
-    "K003", "yaml-syntax", "The YAML does not parse. The position is where the parser gave up."
+    "K003",
+    "yaml-syntax",
+    "The YAML does not parse. Common slips are explained where they were made: a full-width "
+    "colon `\uff1a` from a Chinese input method, a tab in the indentation, `: ` inside unquoted "
+    "text (quote the text). Otherwise the position is where the parser gave up.",
 )
 FRONT_MATTER = define(
     "K004",
@@ -49,7 +53,8 @@ IMPLICIT_TYPE = define(
     "implicit-type",
     "An unquoted value that YAML 1.1 reads as something other than the text that was "
     "written: `no`/`on` become booleans, `1.10` becomes 1.1, `012` becomes 10, "
-    "`2024-05-01` becomes a date. Quote it where text is meant.",
+    "`2024-05-01` becomes a date. Quote it where text is meant; where the quoted text would "
+    "not be valid either (`influence: 5`), the value is reported with the allowed ones instead.",
 )
 FILE_NAME = define(
     "K007",
@@ -114,6 +119,14 @@ GIT = define(
     "installed, the project is not in a Git repository, a revision is unknown, or a shallow "
     "clone lacks the history (fetch it: `git fetch --unshallow`, or `fetch-depth: 0` in CI).",
 )
+NEW_REFUSED = define(
+    "K018",
+    "new-refused",
+    "`kamgen new` changed nothing: the account file or the item's id exists already, the id "
+    "is not valid, the account is unknown, its file has errors to fix first, or the file with "
+    "the new item would not validate (its problems follow). It never overwrites and never "
+    "leaves a file half written.",
+)
 
 # Schema
 UNKNOWN_FIELD = define(
@@ -125,9 +138,15 @@ MISSING_FIELD = define("K102", "missing-field", "A required field is missing or 
 WRONG_TYPE = define(
     "K103",
     "wrong-type",
-    "A value has the wrong type, for example text where a list or a number is expected.",
+    "A value has the wrong type, for example text where a list or a number is expected. "
+    "A number with thousands separators (`2,900,000`) is text to YAML: write 2900000.",
 )
-ENUM_VALUE = define("K104", "enum-value", "A value is not one of the allowed values, which are listed.")
+ENUM_VALUE = define(
+    "K104",
+    "enum-value",
+    "A value is not one of the allowed values, which are listed with the nearest one. On a "
+    "site in another language the values may also be written in it (see README).",
+)
 INVALID_DATE = define("K105", "invalid-date", "A date is not a real calendar date in the form YYYY-MM-DD.")
 INVALID_VALUE = define(
     "K106",
@@ -153,6 +172,7 @@ FILE_CODES: tuple[Code, ...] = (
     TOO_MANY_PROBLEMS,
     INIT_EXISTS,
     GIT,
+    NEW_REFUSED,
     UNKNOWN_FIELD,
     MISSING_FIELD,
     WRONG_TYPE,

@@ -19,6 +19,7 @@ from typing import Any
 
 from kamgen.changes import AccountChanges, Change, Diff, Kind, Value
 from kamgen.escape import md
+from kamgen.ids import is_valid_id
 from kamgen.labels import Labels
 from kamgen.rule import Param
 from kamgen.schema import Language
@@ -59,7 +60,7 @@ def to_markdown(diff: Diff) -> str:
             f"as {diff.visibility.value} readers see them, judged on {diff.today.isoformat()}."
         )
     for account in diff.accounts:
-        lines += ["", f"### {md(account.name)} ({md(account.id)})", ""]
+        lines += ["", f"### {md(account.name)} ({_id(account.id)})", ""]
         lines += [f"- {_line(change, diff.team)}" for change in account.changes]
     return "\n".join(lines) + "\n"
 
@@ -70,6 +71,12 @@ def _rev(name: str, commit: str | None) -> str:
     return f"{shown} ({commit[:10]})" if commit else shown
 
 
+def _id(value: str) -> str:
+    # A valid id (lowercase letters, digits, inner hyphens) means nothing in
+    # Markdown, so it stays readable in a terminal too; anything else is text.
+    return value if is_valid_id(value) else md(value)
+
+
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
@@ -77,10 +84,10 @@ def _n(count: int, noun: str) -> str:
 def _who(change: Change) -> str:
     s = change.subject
     if s.kind == "stakeholder":
-        return f"{md(s.label)} ({md(s.id)})"
+        return f"{md(s.label)} ({_id(s.id)})"
     if s.kind == "account":
         return "Account"
-    return f"{_ITEM_NAMES.get(s.kind, s.kind.capitalize())} “{md(s.label)}” ({md(s.id)})"
+    return f"{_ITEM_NAMES.get(s.kind, s.kind.capitalize())} “{md(s.label)}” ({_id(s.id)})"
 
 
 def _word(group: str, value: Value | Param) -> str:

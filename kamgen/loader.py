@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from frontmatter import default_handlers
 
-from kamgen import codes
+from kamgen import codes, slips
 from kamgen.limits import DEFAULT, Limits
 from kamgen.problems import Collector, Problem
 
@@ -66,6 +66,12 @@ class Document:
     values: dict[Key, Pos] = field(default_factory=dict)
     keys: dict[Key, Pos] = field(default_factory=dict)
     implicit: dict[Key, Implicit] = field(default_factory=dict)
+    # Keys YAML reads as another type (`no:`); kept as written, and reported
+    # by validation, which knows whether quoting them would help.
+    implicit_keys: dict[Key, Implicit] = field(default_factory=dict)
+    # Numbers written with commas in { }, which YAML splits into fields
+    # (2 and then 900: and 000:): the first part and the digit groups.
+    grouped: dict[Key, tuple[str, list[str]]] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     # Values the loader already reported; validation says nothing more of them.
@@ -122,7 +128,12 @@ class _Builder:
     def mapping(self, node: yaml.MappingNode, key: Key, active: frozenset[int]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, Pos] = {}
-        for key_node, value_node in node.value:
+        pairs = list(node.value)
+        n = 0
+        while n < len(pairs):
+            key_node, value_node = pairs[n]
+            groups = _digit_groups(pairs, n) if node.flow_style else []
+            n += 1 + len(groups)
             name = self.key_text(key_node)
             where = self.pos(key_node.start_mark)
             if name in first_seen:
@@ -135,8 +146,22 @@ class _Builder:
                 continue
             first_seen[name] = where
             self.doc.keys[(*key, name)] = where
-            result[name] = self.build(value_node, (*key, name), active)
+            if isinstance(key_node, yaml.ScalarNode) and _implicit(key_node):
+                self.doc.implicit_keys[(*key, name)] = Implicit(key_node.value, _TYPE_NAMES[key_node.tag])
+            if groups:
+                result[name] = self.grouped_number(value_node, groups, (*key, name))
+            else:
+                result[name] = self.build(value_node, (*key, name), active)
         return result
+
+    def grouped_number(self, node: yaml.Node, groups: list[str], key: Key) -> str:
+        """`{amount: 2,900,000}`: in a flow mapping the commas split the number
+        into fields; keep it whole, as written, for validation to report."""
+        written = ",".join([str(node.value), *groups])
+        self.doc.values[key] = self.pos(node.start_mark)
+        self.doc.grouped[key] = (str(node.value), groups)
+        self.doc.reported.add(key)
+        return written
 
     def key_text(self, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode):
@@ -146,13 +171,6 @@ class _Builder:
                 "a key must be plain text, not a list or mapping",
             )
             return f"<complex key at line {self.pos(node.start_mark).line}>"
-        if node.tag != _STR_TAG and not node.style and node.tag in _TYPE_NAMES:
-            self.out.add(
-                self.pos(node.start_mark),
-                codes.IMPLICIT_TYPE,
-                f"key {self.out.limits.quote(node.value)} is read by YAML as {_TYPE_NAMES[node.tag]}; "
-                "quote it",
-            )
         return str(node.value)
 
     def scalar(self, node: yaml.ScalarNode, key: Key) -> Any:
@@ -169,7 +187,7 @@ class _Builder:
             )
             self.doc.reported.add(key)
             return node.value
-        if not node.style and node.tag in _TYPE_NAMES:
+        if _implicit(node):
             self.doc.implicit[key] = Implicit(node.value, _TYPE_NAMES[node.tag])
         try:
             return self.constructor.construct_object(node, deep=True)
@@ -177,6 +195,40 @@ class _Builder:
             # e.g. 2026-02-30 matches the timestamp pattern but is no date;
             # keep the text so the schema reports it with its field.
             return node.value
+
+
+def _implicit(node: yaml.ScalarNode) -> bool:
+    """Whether YAML read a plain scalar as something other than text."""
+    return node.tag != _STR_TAG and not node.style and node.tag in _TYPE_NAMES
+
+
+_GROUP = re.compile(r"^\d{3}$")
+_LAST_GROUP = re.compile(r"^\d{3}(?:\.\d+)?$")
+
+
+def _digit_groups(pairs: list[tuple[yaml.Node, yaml.Node]], n: int) -> list[str]:
+    """The digit groups of a number written with commas in a flow mapping:
+    after a plain whole number, keys such as 900 and 000 with no value."""
+    value = pairs[n][1]
+    if not (isinstance(value, yaml.ScalarNode) and not value.style and value.value.isdigit()):
+        return []
+    groups: list[str] = []
+    line = value.end_mark.line
+    for key_node, value_node in pairs[n + 1 :]:
+        bare = (
+            isinstance(key_node, yaml.ScalarNode)
+            and not key_node.style
+            and isinstance(value_node, yaml.ScalarNode)
+            and value_node.value == ""
+            and key_node.start_mark.line == line
+            and _LAST_GROUP.match(key_node.value)
+        )
+        if not bare:
+            break
+        groups.append(key_node.value)
+        if not _GROUP.match(key_node.value):
+            break
+    return groups
 
 
 def _position_of(text: str, index: int) -> Pos:
@@ -203,8 +255,13 @@ def _yaml_error(out: Collector, exc: yaml.YAMLError, source: str, line_offset: i
         )
         return
     pos = Pos(1 + line_offset, 1)
+    lines = _LINE_BREAK.split(source)
+    slip = slips.explain(exc, lines)
+    if slip is not None:
+        line, col, message = slip
+        out.add(Pos(line + 1 + line_offset, col + 1), codes.YAML_SYNTAX, message)
+        return
     if mark is not None:
-        lines = _LINE_BREAK.split(source)
         line, col = mark.line, mark.column
         if line >= len(lines):
             # libyaml puts the end of a file without a final line break on the
@@ -243,7 +300,8 @@ def parse_yaml(
         out.add(
             builder.pos(node.start_mark),
             codes.NOT_A_MAPPING,
-            "expected a mapping of fields at the top level",
+            "expected a mapping of fields at the top level"
+            + (slips.fullwidth_colon(data) if isinstance(data, str) else ""),
         )
         return
     doc.data = data

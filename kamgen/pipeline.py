@@ -18,6 +18,7 @@ from kamgen.limits import Limits
 from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file
 from kamgen.model import AccountRecord, Portfolio, all_checklists, with_defaults
 from kamgen.problems import Level, Problem, capped, has_errors, sort_problems
+from kamgen.progress import Tick, no_tick
 from kamgen.project import SETTINGS_FILE, Project
 from kamgen.schema import Account, Settings
 from kamgen.validate import to_model
@@ -43,7 +44,9 @@ def load_settings(project: Project) -> tuple[Settings | None, list[Problem]]:
         return None, [Problem(shown, 1, 1, Level.ERROR, codes.NO_SETTINGS.code, missing)]
     # Every setting has a default, so an empty kamgen.yml is a valid start.
     doc, problems = load_file(path, shown, root=project.root, empty_ok=True)
-    settings, invalid = to_model(doc, Settings)
+    # Enum values in the settings may be written in the language they set.
+    language = doc.data.get("language") if isinstance(doc.data, dict) else None
+    settings, invalid = to_model(doc, Settings, language=language if isinstance(language, str) else None)
     problems += invalid
     if settings is not None:
         ctx = checks.Context(doc, settings, finding_codes=rules.FINDING_CODES)
@@ -71,7 +74,8 @@ def load_account(
             f"'{path.name}' is not a valid account file name; use a lowercase slug such as acme-corp.yaml"
         )
         problems.append(Problem(doc.path, 1, 1, Level.ERROR, codes.FILE_NAME.code, bad_name))
-    account, invalid = to_model(doc, Account, salvage=True, limits=limits)
+    language = settings.language.value if settings is not None else None
+    account, invalid = to_model(doc, Account, salvage=True, limits=limits, language=language)
     problems += invalid
     if account is None or settings is None:
         return None, capped(problems, limits)
@@ -95,8 +99,10 @@ def _checked(doc: Document, settings: Settings, account: Account) -> list[Proble
     return checks.problems(checks.ACCOUNT_CHECKS, ctx)
 
 
-def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
-    """Load and check the settings and the accounts; collect every problem."""
+def load(project: Project, paths: Sequence[Path] | None = None, *, progress: Tick = no_tick) -> Result:
+    """Load and check the settings and the accounts; collect every problem.
+
+    ``progress`` is told ``(done, total)`` after each account file."""
     settings, problems = load_settings(project)
     records: list[AccountRecord] = []
     first_file: dict[str, str] = {}
@@ -112,8 +118,9 @@ def load(project: Project, paths: Sequence[Path] | None = None) -> Result:
                 "no account files (*.yaml, *.yml, *.md) found",
             )
         )
-    for path in files:
+    for done, path in enumerate(files, 1):
         record, found = load_account(project, path, settings)
+        progress(done, len(files))
         problems.extend(found)
         aid, shown = account_id(path), project.display(path)
         if aid in first_file:

@@ -23,11 +23,13 @@ import markupsafe
 
 from kamgen import analytics, escape, refnames
 from kamgen.drawings import charts, render_map, render_timeline
+from kamgen.history import History
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
+from kamgen.progress import Tick, no_tick
 from kamgen.rules import RULES
-from kamgen.schema import Visibility
+from kamgen.schema import Language, Visibility
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ class Renderer:
     qualification: Mapping[str, analytics.Qualification] = field(default_factory=dict)
     figures_hidden: frozenset[str] = frozenset()
     whole: Mapping[str, AccountRecord] = field(default_factory=dict)
+    history: History | None = None  # None: the section is left out
 
     def common(self) -> dict[str, Any]:
         return {
@@ -182,6 +185,7 @@ class Renderer:
 
     def account(self, record: AccountRecord) -> Page:
         team_names = {m.id: m.name for m in self.portfolio.settings.team}
+        history = self.history.of(record.id) if self.history is not None else None
         return self.page(
             account_page_path(record.id),
             "account.md.j2",
@@ -199,6 +203,12 @@ class Renderer:
             qual=self.qualification[record.id],
             qual_hidden=record.id in self.figures_hidden,
             health=self.health[record.id],
+            history=history,
+            history_maps=[
+                (snap, render_map(snap.account, self.labels, team_names)) for snap in history.snapshots
+            ]
+            if history
+            else [],
         )
 
     def portfolio_pages(self) -> list[Page]:
@@ -304,20 +314,31 @@ def render_site(
     edit_base: str | None = None,
     visibility: Visibility = Visibility.INTERNAL,
     method_pages: list[str] | None = None,
+    progress: Tick = no_tick,
+    history: History | None = None,
 ) -> Site:
-    """Every generated page of the site, for readers cleared to ``visibility``."""
+    """Every generated page of the site, for readers cleared to ``visibility``;
+    ``progress`` is told ``(done, total)`` after each account page."""
     visible = portfolio.visible(visibility)
     labels = Labels(visible.settings.language)
     health = analytics.visible_health(portfolio, visibility, today)
     qualification, hidden = analytics.visible_qualification(portfolio, visibility)
     env = make_env(templates_dir, labels)
     whole = {rec.id: rec for rec in portfolio.accounts}
-    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole)
-    pages = renderer.portfolio_pages() + [renderer.account(rec) for rec in visible.accounts]
+    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
+    pages = renderer.portfolio_pages()
+    for done, rec in enumerate(visible.accounts, 1):
+        pages.append(renderer.account(rec))
+        progress(done, len(visible.accounts))
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
-    banner = labels.label("restricted_banner") if visibility is Visibility.RESTRICTED else None
+    banner = restricted_banner(visible.settings.language, visibility)
     nav = renderer.nav(method_pages or [])
     return Site(pages, nav, [STYLESHEET], search_terms(visible), visibility, banner)
+
+
+def restricted_banner(language: Language, visibility: Visibility) -> str | None:
+    """What every page of a restricted build says about its audience."""
+    return Labels(language).label("restricted_banner") if visibility is Visibility.RESTRICTED else None
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")

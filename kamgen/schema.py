@@ -594,6 +594,18 @@ class Limits(Model):
     """Characters of a value quoted in a problem message."""
 
 
+class HistorySettings(Model):
+    """The History section of each account page, read from the Git history of
+    the account files (see README, "History on the site")."""
+
+    enabled: Bool = True
+    """Read the history; false leaves the section out and skips Git."""
+    revisions: Annotated[Int, Field(ge=1)] = 30
+    """Newest revisions of each account file read; each costs a parse and validation."""
+    maps: Annotated[Int, Field(ge=0)] = 3
+    """Earlier relationship maps shown per account (0: none); each costs a drawing."""
+
+
 Currency = Annotated[str, Strict(), StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
@@ -616,6 +628,7 @@ class Settings(Model):
     health: HealthSettings = HealthSettings()
     limits: Limits = Limits()
     visibility_defaults: VisibilityDefaults = VisibilityDefaults()
+    history: HistorySettings = HistorySettings()
 
 
 def json_schema(model: type[BaseModel], name: str) -> dict[str, Any]:

@@ -11,18 +11,29 @@ plugin or hook, so another engine can build the same folder.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markupsafe
 import yaml
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin, event_priority
 
 from kamgen import outdir
+from kamgen.problems import Level, Problem
+from kamgen.progress import Say, Ticker
 from kamgen.project import Project
 from kamgen.render import STYLESHEET, NavItem, Page, Site
-from kamgen.schema import Language, Settings
+from kamgen.schema import Language, Settings, Visibility
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page as MkDocsPage
 
 # Material's theme language for each site language.
 THEME_LANGUAGE = {Language.EN: "en", Language.ZH_HANT: "zh-Hant"}
@@ -34,6 +45,10 @@ LANGUAGE_DIRS = {lang.value for lang in Language if lang is not Language.EN}
 # themes print unescaped. (`copyright` is HTML by design; mkdocs.yml can load
 # scripts anyway, so it is reviewed as code, unlike kamgen.yml and accounts.)
 TEXT_SETTINGS = ("site_description", "site_author")
+
+
+def _silent(message: str) -> None:
+    pass
 
 
 class BuildError(Exception):
@@ -121,6 +136,9 @@ def config(
         # A broken link or anchor in a generated page is a kamgen bug: fail.
         "validation": {
             "links": {"not_found": "warn", "anchors": "warn", "unrecognized_links": "warn"},
+            # The navigation holds section pages only, by design; MkDocs would
+            # list every other page on each preview rebuild.
+            "nav": {"omitted_files": "ignore"},
         },
         "exclude_docs": "\n".join(f"/{lang}/" for lang in other_languages) + "\n/README.md\n",
     }
@@ -150,7 +168,13 @@ _BANNER = """{{% block announce %}}<strong class="kg-restricted">{text}</strong>
 def write_overrides(project: Project, site: Site) -> Path:
     """Theme overrides for this build: the project's own (``theme.custom_dir``
     in mkdocs.yml), plus kamgen's main.html unless the project has its own."""
-    folder = project.work_dir / "overrides"
+    return _write_overrides(project, site.visibility, site.banner)
+
+
+def _write_overrides(
+    project: Project, visibility: Visibility, banner: str | None, name: str = "overrides"
+) -> Path:
+    folder = project.work_dir / name
     if folder.exists():
         shutil.rmtree(folder)
     theirs = _parent(project).get("theme", {}).get("custom_dir") if project.mkdocs_file.is_file() else None
@@ -159,8 +183,8 @@ def write_overrides(project: Project, site: Site) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / "main.html"
     if not main.exists():
-        banner = _BANNER.format(text=markupsafe.escape(site.banner)) if site.banner else ""
-        main.write_text(_MAIN.format(level=site.visibility.value, banner=banner), encoding="utf-8")
+        block = _BANNER.format(text=markupsafe.escape(banner)) if banner else ""
+        main.write_text(_MAIN.format(level=visibility.value, banner=block), encoding="utf-8")
     return folder
 
 
@@ -197,8 +221,9 @@ def write_config(project: Project, cfg: dict[str, Any], name: str = "mkdocs.yml"
     return path
 
 
-def run_mkdocs(config_file: Path) -> None:
-    """``mkdocs build --strict``, in-process, raising BuildError on failure."""
+def run_mkdocs(config_file: Path, say: Say = _silent) -> None:
+    """``mkdocs build --strict``, in-process, raising BuildError on failure;
+    ``say`` hears its stages."""
     from mkdocs import exceptions
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
@@ -208,6 +233,7 @@ def run_mkdocs(config_file: Path) -> None:
     try:
         cfg = load_config(str(config_file), strict=True)
         as_markup(cfg)
+        cfg.plugins[STAGES] = Stages(say)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(cfg)
@@ -225,7 +251,7 @@ def as_markup(cfg: Any) -> None:
             cfg[key] = markupsafe.Markup(cfg[key])
 
 
-def build_site(project: Project, settings: Settings, site: Site, site_dir: Path) -> None:
+def build_site(project: Project, settings: Settings, site: Site, site_dir: Path, say: Say = _silent) -> None:
     """Build into a staging folder, then swap it in: a failed build keeps the old site.
 
     ``site_dir`` must have passed :func:`kamgen.outdir.check_site_dir`.
@@ -241,27 +267,127 @@ def build_site(project: Project, settings: Settings, site: Site, site_dir: Path)
             words = write_search_dictionary(project, site.search_terms) if site.search_terms else None
             overrides = write_overrides(project, site)
             cfg = config(project, settings, staging, site.nav, site.stylesheets, words, overrides)
-            run_mkdocs(write_config(project, cfg))
+            run_mkdocs(write_config(project, cfg), say)
             outdir.swap_in(staging, site_dir)
         finally:
             if staging.exists():
                 shutil.rmtree(staging)
 
 
-def serve(project: Project, settings: Settings, dev_addr: str) -> None:
-    """``mkdocs serve`` with kamgen's plugin, which re-renders before each build."""
+def serve(
+    project: Project,
+    settings: Settings,
+    dev_addr: str,
+    *,
+    visibility: Visibility = Visibility.INTERNAL,
+    banner: str | None = None,
+    quiet: bool = False,
+) -> None:
+    """``mkdocs serve`` with kamgen's plugin, which re-renders before each
+    build at ``visibility``; ``banner`` is the restricted build's banner."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _quiet_jieba()
-    logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Detected file changes", "Reloading"
+    if not quiet:
+        logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Detected file changes", "Reloading"
 
     plugins = list(_parent(project).get("plugins") or ["search"])
-    cfg = config(project, settings, project.work_dir / "serve-site", [], [STYLESHEET])
+    # Its own folder: MkDocs reads it on every rebuild, and a `kamgen build`
+    # meanwhile (at another level, perhaps) must not change what it shows.
+    overrides = _write_overrides(project, visibility, banner, "serve-overrides")
+    cfg = config(project, settings, project.work_dir / "serve-site", [], [STYLESHEET], overrides=overrides)
     cfg.pop("nav")
-    cfg["plugins"] = [*plugins, {"kamgen": {}}]
+    cfg["plugins"] = [*plugins, {"kamgen": {"visibility": visibility.value, "progress": not quiet}}]
     cfg["dev_addr"] = dev_addr
     (project.work_dir / "docs").mkdir(parents=True, exist_ok=True)  # MkDocs checks it exists
     mkdocs_serve(config_file=str(write_config(project, cfg, "serve.yml")), livereload=True)
+
+
+# ------------------------------------------------------------------ progress
+
+STAGES = "kamgen/stages"
+
+
+class _NoOptions(Config):  # type: ignore[no-untyped-call]
+    pass
+
+
+class Stages(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
+    """MkDocs' stages, said as they happen: heard through plugin events, so
+    MkDocs itself is not changed. Added to a build's plugins by kamgen."""
+
+    def __init__(self, say: Say) -> None:
+        self.say = say
+        self.total = self.read = self.written = 0
+        self.reading = self.writing = Ticker(say, "")
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        self.total = len(files.documentation_pages())
+        self.say(f"MkDocs: reading {self.total} page(s)")
+        self.reading = Ticker(self.say, "MkDocs: reading pages")
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        self.read += 1
+        self.reading(self.read, self.total)
+        return markdown
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        self.say(f"MkDocs: writing {self.total} page(s)")
+        self.writing = Ticker(self.say, "MkDocs: writing pages")
+        return env
+
+    def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        self.written += 1
+        self.writing(self.written, self.total)
+        return output
+
+    @event_priority(100)  # before the search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if any(name.split("/")[-1] == "search" for name in config.plugins):
+            self.say("MkDocs: writing the search index")
+
+
+# ------------------------------------------------------------------ problems in the preview
+
+# Listed on the page; the terminal has all of them.
+BANNER_PROBLEMS = 20
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_PROBLEMS_STYLE = (
+    "position:fixed;left:0;right:0;bottom:0;z-index:1000;max-height:40vh;overflow:auto;margin:0;"
+    "padding:.6em 1em;background:#b71c1c;color:#fff;font:14px/1.4 monospace;"
+)
+
+
+def problem_banner(problems: list[Problem]) -> str:
+    """The problems as an HTML box a preview page shows, escaped: messages
+    quote the user's text. Empty without problems."""
+    if not problems:
+        return ""
+    errors = sum(p.level is Level.ERROR for p in problems)
+    if errors:
+        head = f"kamgen: {errors} error(s) in the files; this preview shows the last valid version"
+    else:
+        head = f"kamgen: {len(problems)} warning(s) in the files"
+    items = "".join(f"<li>{markupsafe.escape(str(p))}</li>" for p in problems[:BANNER_PROBLEMS])
+    more = len(problems) - BANNER_PROBLEMS
+    if more > 0:
+        items += f"<li>and {more} more: see the terminal</li>"
+    return (
+        f'<div id="kamgen-problems" role="alert" style="{_PROBLEMS_STYLE}">'
+        f'<strong>{markupsafe.escape(head)}</strong><ul style="margin:.3em 0 0 1.2em">{items}</ul></div>'
+    )
+
+
+def with_banner(html: str, banner: str) -> str:
+    """``html`` with ``banner`` first in its body."""
+    if not banner:
+        return html
+    body = _BODY.search(html)
+    at = body.end() if body else 0
+    return html[:at] + banner + html[at:]
 
 
 class _Lenient(yaml.SafeLoader):

@@ -8,16 +8,20 @@ person who wrote the file.
 from __future__ import annotations
 
 import copy as copy_module
-import difflib
-from typing import Any, TypeVar
+import re
+import types
+from functools import cache
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from kamgen import codes
+from kamgen import aliases, codes, slips
 from kamgen.ids import ID_PATTERN
 from kamgen.limits import DEFAULT, Limits
 from kamgen.loader import Document, Key
+from kamgen.nearest import did_you_mean
+from kamgen.paths import describe
 from kamgen.problems import Collector, Problem
 from kamgen.schema import HTTP_URL_PATTERN, TEXT_PATTERN, URL_PATH_PATTERN
 
@@ -77,14 +81,6 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _name(path: Key, limits: Limits = DEFAULT) -> str:
-    text = ""
-    for part in path:
-        key = _cut(str(part), limits)
-        text += f"[{part}]" if isinstance(part, int) else (f".{key}" if text else key)
-    return text or "the top level"
-
-
 def _cut(text: str, limits: Limits) -> str:
     return text if len(text) <= limits.quote_chars else f"{text[: limits.quote_chars]}…"
 
@@ -129,73 +125,55 @@ _TYPE_WORDS = {
 }
 
 
-def _problem(out: Collector, doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any) -> None:
+def _problem(
+    out: Collector, doc: Document, model: type[BaseModel], err: ErrorDetails, data: Any, language: str | None
+) -> None:
     kind = err["type"]
     path = _data_path(data, err["loc"])
-    name = _name(path, out.limits)
+    name = describe(doc.data, path, out.limits.quote_chars)
     value = err.get("input")
-    quoted = out.limits.quote(value)
     if kind == "extra_forbidden":
-        field = _cut(str(path[-1]), out.limits)
-        # Past the problem cap the message is not shown: skip the search.
-        guess = (
-            [] if out.full else difflib.get_close_matches(field, _fields(model, path[:-1]), n=1, cutoff=0.6)
-        )
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        where = f" in {_name(path[:-1], out.limits)}" if path[:-1] else ""
-        out.add(
-            doc.where(path, at_key=True),
-            codes.UNKNOWN_FIELD,
-            f"unknown field '{field}'{where}{hint}",
-        )
+        _unknown_field(out, doc, model, path)
         return
     if kind == "missing":
-        out.add(
-            doc.where(path[:-1]),
-            codes.MISSING_FIELD,
-            f"missing required field '{path[-1]}' in {_name(path[:-1], out.limits)}",
-        )
+        where = describe(doc.data, path[:-1], out.limits.quote_chars)
+        out.add(doc.where(path[:-1]), codes.MISSING_FIELD, f"missing required field '{path[-1]}' in {where}")
         return
     implicit = doc.implicit.get(path)
-    if implicit is not None and kind in (
-        "string_type",
-        "enum",
-        "literal_error",
-        "string_pattern_mismatch",
-    ):
+    if implicit is not None and kind in ("string_type", "enum", "literal_error", "string_pattern_mismatch"):
         if implicit.type_name.startswith("null"):
             out.add(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
-        out.add(
-            doc.where(path),
-            codes.IMPLICIT_TYPE,
-            f"{name}: {out.limits.quote(implicit.text)} is read by YAML as {implicit.type_name}, "
-            f"not text; quote it: {out.limits.quote(implicit.text)}",
-        )
-        return
+        # Quoting is advice only where the quoted text is then valid; else
+        # (influence: 5) the allowed values are the advice.
+        if out.full or _valid_as_text(model, path, implicit.text):
+            text = out.limits.quote(implicit.text)
+            out.add(
+                doc.where(path),
+                codes.IMPLICIT_TYPE,
+                f"{name}: {text} is read by YAML as {implicit.type_name}, not text; quote it: {text}",
+            )
+            return
+        value = implicit.text
+    quoted = out.limits.quote(value)
     if kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
+        hint = "" if out.full else _enum_hint(value, expected, language)
         out.add(
-            doc.where(path),
-            codes.ENUM_VALUE,
-            f"{name}: {quoted} is not allowed; use one of {expected}",
+            doc.where(path), codes.ENUM_VALUE, f"{name}: {quoted} is not allowed; use one of {expected}{hint}"
         )
         return
     if kind.startswith("date_") or kind.startswith("datetime_"):
-        out.add(
-            doc.where(path),
-            codes.INVALID_DATE,
-            f"{name}: {quoted} is not a valid date (YYYY-MM-DD)",
-        )
+        out.add(doc.where(path), codes.INVALID_DATE, f"{name}: {quoted} is not a valid date (YYYY-MM-DD)")
         return
     if kind in _TYPE_WORDS:
         if value is None:
             out.add(doc.where(path), codes.MISSING_FIELD, f"{name} is empty")
             return
+        found = _describe(value, out.limits)
+        hint = _type_hint(kind, value)
         out.add(
-            doc.where(path),
-            codes.WRONG_TYPE,
-            f"{name}: expected {_TYPE_WORDS[kind]}, found {_describe(value, out.limits)}",
+            doc.where(path), codes.WRONG_TYPE, f"{name}: expected {_TYPE_WORDS[kind]}, found {found}{hint}"
         )
         return
     pattern = err.get("ctx", {}).get("pattern", "") if kind == "string_pattern_mismatch" else ""
@@ -210,44 +188,205 @@ def _problem(out: Collector, doc: Document, model: type[BaseModel], err: ErrorDe
     )
 
 
+def _unknown_field(out: Collector, doc: Document, model: type[BaseModel], path: Key) -> None:
+    field = _cut(str(path[-1]), out.limits)
+    # Past the problem cap the message is not shown: skip the search.
+    hint = (
+        ""
+        if out.full
+        else slips.fullwidth_colon(str(path[-1]), key=True) or did_you_mean(field, _fields(model, path[:-1]))
+    )
+    where = f" in {describe(doc.data, path[:-1], out.limits.quote_chars)}" if path[:-1] else ""
+    out.add(doc.where(path, at_key=True), codes.UNKNOWN_FIELD, f"unknown field '{field}'{where}{hint}")
+
+
+def _enum_hint(value: Any, expected: str, language: str | None) -> str:
+    """'did you mean' among the allowed values and, on a site in another
+    language, their labels (which are allowed too, see kamgen.aliases)."""
+    allowed = re.findall(r"'([^']*)'", expected)
+    labels = aliases.labels_of(language, allowed)
+    return did_you_mean(str(value), [*allowed, *labels])
+
+
+# A number written with thousands separators, which YAML reads as text.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def _type_hint(kind: str, value: Any) -> str:
+    if kind in ("int_type", "float_type") and isinstance(value, str) and _GROUPED.match(value.strip()):
+        return f"; write {value.strip().replace(',', '')} without commas"
+    if kind in ("model_type", "model_attributes_type", "dict_type") and isinstance(value, str):
+        return slips.fullwidth_colon(value)
+    if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+        # `- Mr. Huang: the boss` in a list of text is a mapping to YAML.
+        return "; ': ' (a colon and a space) in unquoted text starts a field: put the text in quotes"
+    return ""
+
+
+def _valid_as_text(model: type[BaseModel], path: Key, text: str) -> bool:
+    """Whether ``text`` is a valid value at ``path`` (checked against that
+    field's type alone: a whole document can be large, and the answer is
+    needed for every implicit value). True when the type cannot be found."""
+    annotation = _annotation_at(model, path)
+    if annotation is None:
+        return True
+    try:
+        _adapter(annotation).validate_python(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    try:
+        return _cached_adapter(annotation)
+    except TypeError:  # an annotation that cannot be a cache key
+        return TypeAdapter(annotation)
+
+
+@cache
+def _cached_adapter(annotation: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(annotation)
+
+
+def _annotation_at(model: type[BaseModel], path: Key) -> Any:
+    """The type of the value at ``path``, with its field's constraints."""
+    current: Any = model
+    for part in path:
+        current = _container(current, part)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part)) or next(
+                (f for f in current.model_fields.values() if f.alias == part), None
+            )
+            if info is None:
+                return None
+            current = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        elif get_origin(current) is list and isinstance(part, int):
+            current = get_args(current)[0]
+        elif get_origin(current) is dict and isinstance(part, str):
+            current = get_args(current)[1]
+        else:
+            return None
+    return current
+
+
+def _container(annotation: Any, part: str | int) -> Any:
+    """The branch of ``annotation`` (through Annotated and unions) that a
+    path ``part`` can go into: a list for an index, a model or dict for a key."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _container(get_args(annotation)[0], part)
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            branch = _container(arg, part)
+            wanted = list if isinstance(part, int) else dict
+            if get_origin(branch) is wanted or (
+                isinstance(part, str) and isinstance(branch, type) and issubclass(branch, BaseModel)
+            ):
+                return branch
+        return None
+    return annotation
+
+
 def to_model(
-    doc: Document, model: type[M], *, salvage: bool = False, limits: Limits = DEFAULT
+    doc: Document,
+    model: type[M],
+    *,
+    salvage: bool = False,
+    limits: Limits = DEFAULT,
+    language: str | None = None,
 ) -> tuple[M | None, list[Problem]]:
     """Validate ``doc.data`` as ``model``: the typed value, and the problems.
 
-    With ``salvage``, a failed document is validated once more without the
-    optional values that failed, so that later checks can still run on the
-    rest; the problems already reported keep the document from building.
+    Enum values written in the site ``language`` read as their English values
+    (see :mod:`kamgen.aliases`). With ``salvage``, a failed document is
+    validated once more without the optional values that failed, so that
+    later checks can still run on the rest; the problems already reported
+    keep the document from building.
     """
     out = Collector(doc.path, limits)
-    return _validate(doc, model, salvage, out), out.problems
+    return _validate(doc, model, salvage, out, language), out.problems
 
 
-def _validate(doc: Document, model: type[M], salvage: bool, out: Collector) -> M | None:
+def _validate(doc: Document, model: type[M], salvage: bool, out: Collector, language: str | None) -> M | None:
     if doc.data is None:
         return None
+    data = aliases.translate(model, doc.data, language)
     try:
-        return model.model_validate(doc.data)
+        result: M | None = model.model_validate(data)
     except ValidationError as exc:
-        seen: set[Key] = set()
-        for err in exc.errors(include_url=False):
-            path = _data_path(doc.data, err["loc"])
-            # A union reports each of its branches; one message a place is enough.
-            if path in seen:
-                continue
-            seen.add(path)
-            if path in doc.reported:
-                continue
-            _problem(out, doc, model, err, doc.data)
-        if not salvage:
-            return None
-        cut = {_removable(model, path) for path in seen}
-        if None in cut:
-            return None
-        try:
-            return model.model_validate(_without(doc.data, {c for c in cut if c is not None}))
-        except ValidationError:
-            return None
+        errors = exc.errors(include_url=False)
+        result = _failed(doc, model, salvage, out, language, data, errors)
+    else:
+        errors = []
+    _implicit_keys(out, doc, {_data_path(data, e["loc"]) for e in errors if e["type"] == "extra_forbidden"})
+    _grouped_numbers(out, doc, model)
+    return result
+
+
+def _failed(
+    doc: Document,
+    model: type[M],
+    salvage: bool,
+    out: Collector,
+    language: str | None,
+    data: Any,
+    errors: list[ErrorDetails],
+) -> M | None:
+    seen: set[Key] = set()
+    for err in errors:
+        path = _data_path(data, err["loc"])
+        # A union reports each of its branches; one message a place is enough.
+        if path in seen:
+            continue
+        seen.add(path)
+        if path in doc.reported:
+            continue
+        _problem(out, doc, model, err, data, language)
+    if not salvage:
+        return None
+    cut = {_removable(model, path) for path in seen}
+    if None in cut:
+        return None
+    try:
+        return model.model_validate(_without(data, {c for c in cut if c is not None}))
+    except ValidationError:
+        return None
+
+
+def _grouped_numbers(out: Collector, doc: Document, model: type[BaseModel]) -> None:
+    """`{amount: 2,900,000}` is an error whatever the field: YAML reads it as
+    2 and two more fields, and any reader but kamgen would. A number is
+    written without commas; text, where the field takes text, is quoted."""
+    for path, (first, groups) in doc.grouped.items():
+        written = ",".join([first, *groups])
+        fields = ", ".join(f"'{g}'" for g in groups)
+        fix = (
+            f"quote it: '{written}'"
+            if _valid_as_text(model, path, written)
+            else f"write {written.replace(',', '')} without commas"
+        )
+        out.add(
+            doc.where(path),
+            codes.WRONG_TYPE,
+            f"{describe(doc.data, path, out.limits.quote_chars)}: {written} is read by YAML as {first} "
+            f"followed by the fields {fields} (in {{ }} a comma separates fields); {fix}",
+        )
+
+
+def _implicit_keys(out: Collector, doc: Document, unknown: set[Key]) -> None:
+    """Keys YAML reads as another type. Where the key is a free name (a
+    checklist item, a currency), quoting it says what is meant; an unknown
+    field is reported as such (K101), since quoting would not make it known."""
+    for path, implicit in doc.implicit_keys.items():
+        if any(path[:n] in unknown for n in range(1, len(path) + 1)):
+            continue
+        out.add(
+            doc.where(path, at_key=True),
+            codes.IMPLICIT_TYPE,
+            f"key {out.limits.quote(implicit.text)} is read by YAML as {implicit.type_name}; "
+            f"quote it: {out.limits.quote(implicit.text)}",
+        )
 
 
 def _removable(model: type[BaseModel], path: Key) -> Key | None:

@@ -68,8 +68,8 @@ def test_done_when_two_changes_two_lines_named_by_person_and_goal(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert change_lines(result.stdout) == [
-        "- 何軍 (he&#45;jun): stance neutral → supporter",
-        "- Goal “Open a Shenzhen showroom for architects and developers” (showroom&#45;2027): "
+        "- 何軍 (he-jun): stance neutral → supporter",
+        "- Goal “Open a Shenzhen showroom for architects and developers” (showroom-2027): "
         "re-dated 2027-09-30 → 2027-12-31 (92 days later)",
     ]
     assert_golden("diff-done-when.md", anonymous(result.stdout, folder, "main"))
@@ -106,7 +106,7 @@ def test_two_revisions_ignore_the_working_tree(tmp_path: Path) -> None:
     assert heading == "## Key accounts: main (<main>) → move&#45;he&#45;jun (<move-he-jun>)"
     # One revision: that against the working tree, uncommitted edit included.
     against_tree = diff(folder, "HEAD")
-    assert change_lines(against_tree.stdout) == ["- 何軍 (he&#45;jun): influence low → high"]
+    assert change_lines(against_tree.stdout) == ["- 何軍 (he-jun): influence low → high"]
 
 
 def test_an_uncommitted_new_file_is_an_account_added(tmp_path: Path) -> None:
@@ -170,7 +170,7 @@ def test_a_restricted_persons_change_is_absent_at_internal(tmp_path: Path) -> No
     assert "Priya" not in diff(folder, "HEAD", "--format", "json").stdout
     restricted = diff(folder, "HEAD", "--visibility", "restricted")
     assert change_lines(restricted.stdout) == [
-        "- Priya Nair (priya&#45;nair): stance neutral → supporter",
+        "- Priya Nair (priya-nair): stance neutral → supporter",
         "- Health finding resolved: H104 no supporter among the high&#45;influence people",
     ]
 
@@ -188,7 +188,7 @@ def test_widening_visibility_is_flagged_and_describes_nothing_else(tmp_path: Pat
         "competitor chain.\n    visibility: internal",
     )
     lines = change_lines(diff(folder, "HEAD").stdout)
-    assert lines[0] == "- Priya Nair (priya&#45;nair): ⚠️ **visibility changed**: restricted → internal"
+    assert lines[0] == "- Priya Nair (priya-nair): ⚠️ **visibility changed**: restricted → internal"
     assert not any("stance" in line for line in lines)
 
 
@@ -337,4 +337,4 @@ def test_a_deleted_account_is_removed(tmp_path: Path) -> None:
     result = diff(folder, "HEAD")
     assert result.returncode == 0, result.stderr
     assert change_lines(result.stdout) == ["- Account: removed"]
-    assert "### MegaMart Retail Group plc (megamart&#45;retail)" in result.stdout
+    assert "### MegaMart Retail Group plc (megamart-retail)" in result.stdout

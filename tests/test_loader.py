@@ -65,9 +65,11 @@ def test_duplicate_key_in_nested_flow_mapping() -> None:
     assert positions(doc.problems) == [(2, 13, "K005")]
 
 
-def test_non_string_key_is_an_implicit_type_problem() -> None:
+def test_non_string_key_is_kept_as_written_for_validation_to_report() -> None:
+    # Validation knows whether quoting the key helps (tests/test_messages.py).
     doc = parse("checklists:\n  review:\n    no: {done: true}\n")
-    assert positions(doc.problems) == [(3, 5, "K006")]
+    assert doc.problems == []
+    assert doc.doc.implicit_keys == {("checklists", "review", "no"): loader.Implicit("no", "a boolean")}
     assert doc.data["checklists"]["review"] == {"no": {"done": True}}
 
 
@@ -195,3 +197,11 @@ def test_missing_settings_file(tmp_path: Path) -> None:
 def test_no_accounts_is_a_warning(project: Project) -> None:
     problems = load(project).problems
     assert [(p.code, p.level) for p in problems] == [("K011", "warning")]
+
+
+def test_a_number_with_commas_in_braces_is_kept_whole_for_validation_to_report() -> None:
+    doc = parse("p:\n  - {period: 2025, amount: 2,900,000, note: x}\n")
+    assert doc.problems == []
+    assert doc.data == {"p": [{"period": 2025, "amount": "2,900,000", "note": "x"}]}
+    assert doc.doc.grouped == {("p", 0, "amount"): ("2", ["900", "000"])}
+    assert doc.values[("p", 0, "amount")] == loader.Pos(2, 28)

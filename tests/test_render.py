@@ -14,14 +14,17 @@ from kamgen.narrative import render_narrative
 from kamgen.pipeline import load
 from kamgen.project import Project
 from tests.cli_helpers import assert_golden
-from tests.conftest import ROOT
+from tests.conftest import copy_sample
 
 TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture(scope="module")
-def sample() -> tuple[Project, object]:
-    project = Project(ROOT)
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, object]:
+    # A copy without Git, as a team's files might be: the golden page must not
+    # change with every commit to kamgen's own sample accounts, so its History
+    # section is the note; tests/test_history.py renders real histories.
+    project = copy_sample(tmp_path_factory.mktemp("render") / "project")
     result = load(project)
     assert result.portfolio is not None, result.problems
     return project, result.portfolio

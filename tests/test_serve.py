@@ -1,4 +1,6 @@
-"""Live preview: `kamgen serve` re-renders when an account file changes."""
+"""Live preview: `kamgen serve` re-renders when an account file changes, shows
+the files' problems on the page until they are fixed, and previews the site at
+the visibility level it is given."""
 
 from __future__ import annotations
 
@@ -8,15 +10,31 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from kamgen.project import Project
 from tests.cli_helpers import free_port
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # reported by the `browser` fixture, under the CI policy
+    expect = None  # type: ignore[assignment]
+
 pytestmark = pytest.mark.site
+
+ACCOUNT = "guangzhou-yaju-furniture"
+# A restricted stakeholder of the sample: an internal build leaves her out everywhere.
+RESTRICTED_ACCOUNT, RESTRICTED_PERSON = "megamart-retail", "Priya Nair"
+RESTRICTED_BANNER = "Restricted build: for the account team only."
+NAV_LINKS = ".md-sidebar--primary a.md-nav__link"
 
 
 def _fetch(url: str) -> str | None:
@@ -70,20 +88,28 @@ class Output:
         return "".join(self.lines)
 
 
-def test_serve_rerenders_on_account_change(sample_project: Project) -> None:
+@contextmanager
+def serving(project: Project, *args: str) -> Iterator[tuple[str, Output]]:
+    """`kamgen serve ARGS` on a free port: its address and its output."""
     port = free_port()
+    command = [sys.executable, "-m", "kamgen", "-C", str(project.root), "serve", "-a", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kamgen", "-C", str(sample_project.root), "serve", "-a", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
+        [*command, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8"
     )
     output = Output(proc)
     try:
-        url = f"http://127.0.0.1:{port}/accounts/guangzhou-yaju-furniture/"
+        yield f"http://127.0.0.1:{port}", output
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        output.text()
+
+
+def test_serve_rerenders_on_account_change(sample_project: Project) -> None:
+    with serving(sample_project) as (base, output):
+        url = f"{base}/accounts/{ACCOUNT}/"
         _wait_for(url, "周敏")
-        path: Path = sample_project.accounts_dir / "guangzhou-yaju-furniture.yaml"
+        path: Path = sample_project.accounts_dir / f"{ACCOUNT}.yaml"
         valid = path.read_text(encoding="utf-8")
         # A broken edit (an unknown tier, and a new name) keeps the last valid
         # preview and reports the problem: once the rebuild that reported it
@@ -97,8 +123,57 @@ def test_serve_rerenders_on_account_change(sample_project: Project) -> None:
         # Fixing it re-renders with the edit.
         path.write_text(valid.replace("name: 周敏", "name: 周大敏"), encoding="utf-8")
         _wait_for(url, "周大敏")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
     log = output.text()
-    assert "accounts/guangzhou-yaju-furniture.yaml:10:7: error K104" in log, log
+    assert f"accounts/{ACCOUNT}.yaml:10:7: error K104" in log, log
+    # Each rebuild says its stages, but does not list the pages left out of
+    # the navigation (all account pages, by design).
+    assert log.count("kamgen: MkDocs: writing the search index") >= 3, log
+    assert "not included in the" not in log, log
+
+
+@pytest.mark.browser
+def test_problems_show_on_the_page_until_fixed(sample_project: Project, browser: Browser) -> None:
+    path = sample_project.accounts_dir / f"{ACCOUNT}.yaml"
+    valid = path.read_text(encoding="utf-8")
+    problems = "#kamgen-problems"
+    with serving(sample_project) as (base, output):
+        _wait_for(f"{base}/accounts/{ACCOUNT}/", "周敏")
+        # The default preview is internal: a restricted person is left out.
+        assert RESTRICTED_PERSON not in (_fetch(f"{base}/accounts/{RESTRICTED_ACCOUNT}/") or "")
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(f"{base}/accounts/{ACCOUNT}/")
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            assert page.locator(problems).count() == 0
+            nav = [link.get_attribute("href") for link in page.locator(NAV_LINKS).all()]
+            # An error whose message quotes markup the user typed: the page
+            # reloads by itself and lists it, as text, over the last valid page.
+            path.write_text(
+                valid.replace("tier: key", 'tier: "<img src=x onerror=alert(1)>"'), encoding="utf-8"
+            )
+            banner = page.locator(problems)
+            expect(banner).to_contain_text(f"accounts/{ACCOUNT}.yaml:10:7: error K104", timeout=60_000)
+            expect(banner).to_contain_text("tier: '<img src=x onerror=alert(1)>' is not allowed")
+            assert banner.locator("img").count() == 0
+            # The last valid page underneath, with its navigation (not every page).
+            expect(page.get_by_text("周敏").first).to_be_attached()
+            assert [link.get_attribute("href") for link in page.locator(NAV_LINKS).all()] == nav
+            # Every page shows it, not only the one that was open.
+            assert f"accounts/{ACCOUNT}.yaml:10:7" in (_fetch(f"{base}/") or "")
+            # Fixed: the next reload has no banner.
+            path.write_text(valid, encoding="utf-8")
+            expect(banner).to_have_count(0, timeout=60_000)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+        finally:
+            context.close()
+    assert output.logged(f"accounts/{ACCOUNT}.yaml:10:7: error K104")
+
+
+def test_serve_previews_the_restricted_level(sample_project: Project) -> None:
+    with serving(sample_project, "--visibility", "restricted") as (base, _output):
+        url = f"{base}/accounts/{RESTRICTED_ACCOUNT}/"
+        _wait_for(url, RESTRICTED_PERSON)
+        body = _fetch(url) or ""
+        assert RESTRICTED_BANNER in body
+        assert '<meta name="kamgen-visibility" content="restricted">' in body
