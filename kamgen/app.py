@@ -9,6 +9,7 @@ so a preview is built exactly as ``kamgen build`` builds.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +22,11 @@ from kamgen.analytics import assess
 from kamgen.guard import check_port
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
-from kamgen.pipeline import Result, load
+from kamgen.pipeline import Result, load, load_account
 from kamgen.problems import Level, Problem, sort_problems
 from kamgen.progress import Tick, Ticker, no_tick
 from kamgen.project import Project
-from kamgen.render import Site, TemplateFailed, render_site, restricted_banner
+from kamgen.render import Memo, Site, TemplateFailed, render_site, restricted_banner
 from kamgen.rule import Finding
 from kamgen.schema import FindingLevel, Language, Settings, Visibility
 from kamgen.vcs import WORKTREE, GitUnavailable, Repo
@@ -134,9 +135,11 @@ def render(
     visibility: Visibility = Visibility.INTERNAL,
     progress: Tick = no_tick,
     history: bool = True,
+    memo: Memo | None = None,
 ) -> Site:
     """Every generated page of a loaded project, for readers cleared to ``visibility``;
-    with ``history`` (and `history.enabled` in the settings), read from Git."""
+    with ``history`` (and `history.enabled` in the settings), read from Git;
+    with a ``memo`` of the last render, only what changed is worked again."""
     settings = portfolio.settings
     read = history and settings.history.enabled
     cache = project.work_dir / "history.cache"
@@ -150,6 +153,7 @@ def render(
         method_pages=project.method_pages(settings.language),
         progress=progress,
         history=past,
+        memo=memo,
     )
 
 
@@ -228,9 +232,12 @@ def _rendered(
     progress: Progress,
     *,
     history: bool = True,
+    memo: Memo | None = None,
 ) -> Site:
     ticker = Ticker(progress, "rendering account pages")
-    site = render(project, portfolio, today=today, visibility=visibility, history=history, progress=ticker)
+    site = render(
+        project, portfolio, today=today, visibility=visibility, history=history, progress=ticker, memo=memo
+    )
     progress(f"rendered {len(site.pages)} page(s)")
     return site
 
@@ -342,16 +349,82 @@ def preview(
     project: Project, *, today: dt.date, visibility: Visibility, progress: Progress = _quiet
 ) -> tuple[list[Problem], Site | None]:
     """The pages a live preview shows now, or None (keep the last) on errors."""
-    result = _validated(project, progress)
-    if result.portfolio is None:
-        return result.problems, None
-    try:
-        # The preview re-renders on every save: it skips Git history for speed.
-        return result.problems, _rendered(
-            project, result.portfolio, today, visibility, progress, history=False
-        )
-    except TemplateFailed as exc:
-        return [*result.problems, template_problem(project, exc)], None
+    return Preview(project, visibility=visibility, progress=progress)(today)
+
+
+class Preview:
+    """The live preview's pages, worked out again only where files changed.
+
+    It keeps what it loaded from each account file (by the file's content,
+    under the same settings) and what it rendered from each account (see
+    :class:`kamgen.render.Memo`), so saving one account reloads that file and
+    renders its page and the portfolio pages; the pages equal a fresh
+    :func:`render` of the same files. A changed template renders all again.
+    """
+
+    def __init__(self, project: Project, *, visibility: Visibility, progress: Progress = _quiet) -> None:
+        self.project, self.visibility, self.progress = project, visibility, progress
+        self._settings: Settings | None = None
+        self._files: dict[Path, tuple[bytes, AccountRecord | None, list[Problem]]] = {}
+        self._memo = Memo()
+        self._templates: list[tuple[str, int, int]] = []
+
+    def load(self) -> Result:
+        """The settings and accounts as :func:`kamgen.pipeline.load` gives them."""
+        ticker = Ticker(self.progress, "validating accounts")
+        result = load(self.project, progress=ticker, load_one=self._load_one)
+        if result.portfolio is not None:
+            self.progress(f"validated {len(result.portfolio.accounts)} account(s)")
+        return result
+
+    def _load_one(
+        self, project: Project, path: Path, settings: Settings | None
+    ) -> tuple[AccountRecord | None, list[Problem]]:
+        if settings is not self._settings:
+            if settings is None or settings != self._settings:
+                self._files.clear()  # every account is read under the settings
+            self._settings = settings
+        try:
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        except OSError:
+            return load_account(project, path, settings)  # the loader says why
+        kept = self._files.get(path)
+        if kept is not None and kept[0] == digest:
+            return kept[1], list(kept[2])
+        record, problems = load_account(project, path, settings)
+        self._files[path] = (digest, record, list(problems))
+        return record, problems
+
+    def _template_files(self) -> list[tuple[str, int, int]]:
+        folder = self.project.templates_dir
+        if not folder.is_dir():
+            return []
+        stats = ((p, p.stat()) for p in sorted(folder.rglob("*")) if p.is_file())
+        return [(p.as_posix(), st.st_mtime_ns, st.st_size) for p, st in stats]
+
+    def __call__(self, today: dt.date) -> tuple[list[Problem], Site | None]:
+        """The pages to show now, or None (keep the last) on errors."""
+        result = self.load()
+        if result.portfolio is None:
+            return result.problems, None
+        templates = self._template_files()
+        if templates != self._templates:
+            self._memo, self._templates = Memo(), templates
+        try:
+            # The preview re-renders on every save: it skips Git history for speed.
+            site = _rendered(
+                self.project,
+                result.portfolio,
+                today,
+                self.visibility,
+                self.progress,
+                history=False,
+                memo=self._memo,
+            )
+        except TemplateFailed as exc:
+            self._memo = Memo()
+            return [*result.problems, template_problem(self.project, exc)], None
+        return result.problems, site
 
 
 def serve(
@@ -363,15 +436,25 @@ def serve(
     on_ready: Callable[[Result], None] = print,
 ) -> Result:
     """Live preview for readers cleared to ``visibility``: check the project,
-    tell ``on_ready``, then hand over to the engine's server, which calls
-    :func:`preview` before every rebuild; quiet without ``progress``."""
+    tell ``on_ready``, then hand over to the engine's server, which asks a
+    :class:`Preview` for the pages before every rebuild; quiet without ``progress``."""
     from kamgen.site import serve as serve_site
 
     check_port(dev_addr)
-    result = load(project, progress=Ticker(progress or _quiet, "validating accounts"))
+    preview = Preview(project, visibility=visibility, progress=progress or _quiet)
+    # The files read here are not read again for the first build.
+    result = preview.load()
     on_ready(result)
     if result.portfolio is not None:
         settings = result.portfolio.settings
         banner = restricted_banner(settings.language, visibility)
-        serve_site(project, settings, dev_addr, visibility=visibility, banner=banner, quiet=progress is None)
+        serve_site(
+            project,
+            settings,
+            dev_addr,
+            visibility=visibility,
+            banner=banner,
+            quiet=progress is None,
+            pages=lambda: preview(dt.date.today()),
+        )
     return result

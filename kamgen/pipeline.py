@@ -8,7 +8,7 @@ there is no error. It words nothing and knows no output: the use cases in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,10 +99,22 @@ def _checked(doc: Document, settings: Settings, account: Account) -> list[Proble
     return checks.problems(checks.ACCOUNT_CHECKS, ctx)
 
 
-def load(project: Project, paths: Sequence[Path] | None = None, *, progress: Tick = no_tick) -> Result:
+LoadAccount = Callable[[Project, Path, Settings | None], tuple[AccountRecord | None, list[Problem]]]
+
+
+def load(
+    project: Project,
+    paths: Sequence[Path] | None = None,
+    *,
+    progress: Tick = no_tick,
+    load_one: LoadAccount | None = None,
+) -> Result:
     """Load and check the settings and the accounts; collect every problem.
 
-    ``progress`` is told ``(done, total)`` after each account file."""
+    ``progress`` is told ``(done, total)`` after each account file;
+    ``load_one`` (default :func:`load_account`) loads one account file, so
+    that the live preview can keep the files that did not change."""
+    load_one = load_one or load_account
     settings, problems = load_settings(project)
     records: list[AccountRecord] = []
     first_file: dict[str, str] = {}
@@ -119,7 +131,7 @@ def load(project: Project, paths: Sequence[Path] | None = None, *, progress: Tic
             )
         )
     for done, path in enumerate(files, 1):
-        record, found = load_account(project, path, settings)
+        record, found = load_one(project, path, settings)
         progress(done, len(files))
         problems.extend(found)
         aid, shown = account_id(path), project.display(path)
