@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
+import jinja2
 from mkdocs import utils
 from mkdocs.commands.build import _populate_page
 from mkdocs.config import config_options as c
@@ -70,6 +71,22 @@ def _silent(message: str) -> None:
     pass
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """The theme's templates, compiled once while serving rather than on every
+    rebuild (MkDocs makes the theme's Jinja environment anew each time); a
+    template whose source changed is compiled again (Jinja checks)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
 class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
     project: Project
     banner = ""  # the problems of this build, as HTML for every page
@@ -87,6 +104,7 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         self.built: set[str] = set()  # the pages (urls) this build built
         self.order: list[str] = []  # every page (url), in MkDocs' order
         self.entries: dict[str, list[Any]] = {}  # search entries by page url
+        self.compiled = _Compiled()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project.find(Path(config.config_file_path or ".").parent)
@@ -163,7 +181,8 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         self.nav_pages = nav.pages
         return nav
 
-    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        env.bytecode_cache = self.compiled
         # A page in the navigation without a title there is named by its
         # heading, which a dirty build reads only for the pages it builds.
         for page in self.nav_pages:

@@ -331,10 +331,11 @@ class Memo:
 
     key: tuple[Any, ...] = ()
     made: dict[str, _Made] = field(default_factory=dict)
+    env: jinja2.Environment | None = None  # compiled templates, kept with the key
 
     def start(self, key: tuple[Any, ...]) -> None:
         if key != self.key:
-            self.key, self.made = key, {}
+            self.key, self.made, self.env = key, {}, None
 
     def _kept(self, rec: AccountRecord) -> bool:
         made = self.made.get(rec.id)
@@ -383,7 +384,7 @@ def render_site(
     health = {aid: m.health for aid, m in made.items() if m.health is not None}
     qualification = {aid: m.qualification for aid, m in made.items()}
     hidden = frozenset(aid for aid, m in made.items() if m.figures_hidden)
-    env = make_env(templates_dir, labels)
+    env = memo.env = memo.env or make_env(templates_dir, labels)
     whole = {rec.id: rec for rec in portfolio.accounts}
     renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
     pages = renderer.portfolio_pages()
