@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve validate test test-slow lint schema clean bench profile
+.PHONY: site serve validate test test-slow lint schema clean bench profile judges
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,15 @@ serve: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/kamgen validate
 
+## judges: install the external judges the tests run (axe-core, vnu-jar) from tools/judges/package-lock.json
+JUDGES := tools/judges/node_modules/.installed
+$(JUDGES): tools/judges/package.json tools/judges/package-lock.json
+	cd tools/judges && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(JUDGES)
+judges: $(JUDGES)
+
 ## test: lint, type-check and run the test suite, except the slow scale tests
-test: $(STAMP) lint
+test: $(STAMP) $(JUDGES) lint
 	$(BIN)/python -m pytest -m "not slow"
 
 ## test-slow: only the slow scale tests (CI runs them after `make test`)

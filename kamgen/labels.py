@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -42,9 +43,10 @@ class Labels:
             return key
         return text.format(**values) if values else text
 
-    def finding(self, finding: Finding) -> str:
-        """A health finding in words, in this language."""
-        params: dict[str, object] = dict(finding.params)
+    def finding(self, finding: Finding, names: Mapping[str, object] | None = None) -> str:
+        """A health finding in words, in this language; ``names`` replaces
+        parameters that hold ids (an interest, a goal) with what a page shows."""
+        params: dict[str, object] = {**finding.params, **(names or {})}
         if "days" in params:
             days = params["days"]
             params["since"] = self.label("never") if days is None else self.label("days_ago", n=days)

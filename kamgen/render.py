@@ -10,6 +10,7 @@ kamgen itself, such as its SVG, passes through as is.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import traceback
@@ -21,13 +22,14 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from kamgen import analytics, escape, refnames
+from kamgen import analytics, escape, refnames, refs
 from kamgen.drawings import charts, render_map, render_timeline
 from kamgen.history import History
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.narrative import render_narrative
 from kamgen.progress import Tick, no_tick
+from kamgen.rule import Finding
 from kamgen.rules import RULES
 from kamgen.schema import Language, Visibility
 
@@ -92,6 +94,25 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
     return None
 
 
+# Finding parameters that hold an item's id, the kind of item and what names it.
+_NAMED_PARAMS: dict[str, tuple[refs.Kind, str]] = {
+    "interest": ("interest", "interest"),
+    "goal": ("goal", "statement"),
+}
+
+
+def _finding(labels: Labels, finding: Finding, record: AccountRecord | None = None) -> str:
+    """``{{ finding(f, rec) }}``: a finding in words, its items by name, never by id
+    (without ``rec``, as the CLI says it)."""
+    names: dict[str, object] = {}
+    for param, (kind, attr) in _NAMED_PARAMS.items():
+        item_id = finding.params.get(param)
+        item = record.items[kind].get(str(item_id)) if record is not None and item_id is not None else None
+        if item is not None:
+            names[param] = getattr(item, attr)
+    return labels.finding(finding, names)
+
+
 def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     """User templates in ``templates_dir`` replace packaged ones of the same name."""
     loaders: list[jinja2.BaseLoader] = []
@@ -109,7 +130,7 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     )
     env.globals["t"] = labels.label
     env.globals["e"] = labels.enum
-    env.globals["finding"] = labels.finding
+    env.globals["finding"] = functools.partial(_finding, labels)
     env.globals["unit"] = labels.unit
     env.globals["ordinal"] = labels.ordinal
     env.globals["next_step"] = labels.next_step
@@ -194,6 +215,7 @@ class Renderer:
             timeline=render_timeline(record, self.labels, self.today),
             checklists=analytics.checklists(record, self.portfolio.checklists),
             buy_in=analytics.buy_in(record),
+            bought_in={s.id: analytics.bought_in(s) for s in record.data.stakeholders},
             overdue_goals={g.id for g in record.data.goals if analytics.is_overdue_goal(g, self.today)},
             overdue_actions={a.id for a in record.data.actions if analytics.is_overdue_action(a, self.today)},
             narrative=render_narrative(record.body) if record.body.strip() else None,
@@ -248,6 +270,7 @@ class Renderer:
         p, label = self.portfolio, self.labels.label
         loads = analytics.owner_loads(p, self.today)
         value_rows = analytics.effort_value(p)
+        by_horizon = analytics.portfolio_effort(p)
         health_rows = analytics.worst_first([(rec, self.health[rec.id]) for rec in p.accounts])
         return [
             self.page(
@@ -270,7 +293,8 @@ class Renderer:
                 label("time"),
                 loads=loads,
                 owner_chart=charts.owner_chart(loads, self.labels),
-                horizon_chart=charts.horizon_chart(analytics.portfolio_effort(p), self.labels),
+                horizon_chart=charts.horizon_chart(by_horizon, self.labels),
+                horizon_rows=[(h, by_horizon.get(h, 0.0)) for h in analytics.HORIZONS],
                 neglected=analytics.neglected(p, self.today),
                 visits=analytics.senior_visits(p, self.today),
                 value_rows=value_rows,
@@ -350,6 +374,7 @@ class Memo:
             part = replace(portfolio, accounts=tuple(fresh))
             visible = {rec.id: rec for rec in part.visible(visibility).accounts}
             health = analytics.visible_health(part, visibility, today)
+            health = {key: analytics.most_severe_first(h) for key, h in health.items()}
             qualification, hidden = analytics.visible_qualification(part, visibility)
             for rec in fresh:
                 self.made[rec.id] = _Made(

@@ -176,6 +176,11 @@ def config(
     overrides: Path | None = None,
 ) -> dict[str, Any]:
     other_languages = sorted(LANGUAGE_DIRS - {settings.language.value})
+    excluded = [f"/{lang}/" for lang in other_languages]
+    if settings.language is not Language.EN:
+        # English method pages sit at the top of docs/; another language's
+        # build has its own under docs/<language>/method/ and ships only those.
+        excluded.append("/method/")
     cfg: dict[str, Any] = {
         "INHERIT": str(parent_config(project)),
         "docs_dir": "docs",
@@ -196,7 +201,7 @@ def config(
             # list every other page on each preview rebuild.
             "nav": {"omitted_files": "ignore"},
         },
-        "exclude_docs": "\n".join(f"/{lang}/" for lang in other_languages) + "\n/README.md\n",
+        "exclude_docs": "\n".join(excluded) + "\n/README.md\n",
     }
     parent = _parent(project)
     for key in TEXT_SETTINGS:

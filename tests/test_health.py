@@ -249,3 +249,23 @@ def test_status(fn: Callable[[dict[str, Any]], Any], status: Status) -> None:
     data = change(fn)
     record = AccountRecord("acme", "a", Account.model_validate(data))
     assert assess(record, SETTINGS, TODAY).status is status
+
+
+def test_pages_list_findings_most_severe_first() -> None:
+    """The sample account's findings come in code order, severities mixed; pages list them high first."""
+    from pathlib import Path
+
+    from kamgen.analytics import most_severe_first
+    from kamgen.pipeline import load
+    from kamgen.project import Project
+    from kamgen.rule import Severity
+
+    portfolio = load(Project(Path(__file__).resolve().parent.parent)).portfolio
+    rec = next(r for r in portfolio.accounts if r.id == "guangzhou-yaju-furniture")
+    health = assess(rec, portfolio.settings, TODAY)
+    rank = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+    before = [rank[f.severity] for f in health.findings]
+    assert before != sorted(before), "the case needs findings out of severity order"
+    shown = most_severe_first(health).findings
+    assert [rank[f.severity] for f in shown] == sorted(before)
+    assert sorted(f.code for f in shown) == sorted(f.code for f in health.findings)

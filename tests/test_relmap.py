@@ -167,7 +167,8 @@ def assert_texts_fit(element: ET.Element, x: float, y: float, w: float, h: float
         content = "".join(text.itertext())
         size = float(text.get("font-size", "0"))
         width = text_width(content, size)
-        left = float(text.get("x", "0")) - (width / 2 if text.get("text-anchor") == "middle" else 0)
+        anchor = {"middle": width / 2, "end": width}.get(text.get("text-anchor") or "", 0)
+        left = float(text.get("x", "0")) - anchor
         baseline = float(text.get("y", "0"))
         assert x + pad <= left and left + width <= x + w - pad, (content, left, width, x, w)
         assert y <= baseline - size * 0.8 and baseline + size * 0.25 <= y + h, (content, baseline, y, h)
@@ -670,3 +671,18 @@ def test_sample_account_renders(sample: tuple[Account, dict[str, str]], labels: 
         assert_texts_fit(a, *(float(rect.get(k, "0")) for k in ("x", "y", "width", "height")))
     words = "".join(ET.fromstring(svg).itertext())
     assert ("圖例" in words and "導師" in words and "已離職" in words) == (labels is ZH)
+
+
+def test_stance_is_marked_not_only_coloured(trio_svg: str) -> None:
+    """A reader who cannot tell the fills apart reads the mark in the corner (WCAG 1.4.1)."""
+    assert texts(node(trio_svg, "boss"), "kg-stance-mark") == ["++"]
+    assert texts(node(trio_svg, "foe"), "kg-stance-mark") == ["\u2212\u2212"]
+    legend = next(g for g in ET.fromstring(trio_svg).iter(f"{NS}g") if g.get("class") == "kg-legend")
+    assert texts(legend, "kg-stance-mark") == ["++", "+", "=", "\u2212", "\u2212\u2212", "?"]
+
+
+def test_map_is_a_named_group_with_a_description(trio_svg: str) -> None:
+    """Its boxes are links: role="img" would hide them from assistive technology."""
+    root = ET.fromstring(trio_svg)
+    assert root.get("role") == "group" and root.get("aria-label") == "Relationship map: Acme"
+    assert "stance by colour and by the mark" in (root.findtext(f"{NS}desc") or "")

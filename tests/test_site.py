@@ -238,6 +238,23 @@ def test_traditional_chinese_site(own_setup: Path) -> None:
     assert (own_setup / "zh-Hant/method/index.html").is_file()
 
 
+def test_each_language_ships_only_its_own_method_pages(own_setup: Path, built_sample: Project) -> None:
+    """The English method pages were in the zh-Hant build (and its search), in no menu."""
+    assert not (own_setup / "method").exists()
+    index = (own_setup / "search/search_index.json").read_text(encoding="utf-8")
+    assert '"location":"method/' not in index.replace(" ", "")
+    english = built_sample.root / "site"
+    assert (english / "method/index.html").is_file() and not (english / "zh-Hant").exists()
+
+
+def test_chinese_headings_get_readable_anchors(own_setup: Path) -> None:
+    """Not #_1, #_2: the heading's own words, as a Unicode slug."""
+    html = (own_setup / "accounts/guangzhou-yaju-furniture/index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<h2 id="([^"]*)"', html)
+    assert ids and not [i for i in ids if re.fullmatch(r"_\d+", i)], ids
+    assert "誰必須認同" in ids and "關係圖" in ids
+
+
 def test_project_without_mkdocs_yml_uses_the_default(own_setup: Path) -> None:
     assert (own_setup / "accounts/guangzhou-yaju-furniture/index.html").is_file()
     # The default configuration's palette toggle, and no web fonts.

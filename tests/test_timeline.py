@@ -201,7 +201,9 @@ def test_svg_root_and_well_formed(svg: str) -> None:
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg"
     assert root.get("class") == "kg-timeline"
-    assert root.get("role") == "img" and root.get("aria-label") == "Goal timeline"
+    # Its goals are links: a named group with a description, not an image (whose children are hidden).
+    assert root.get("role") == "group" and root.get("aria-label") == "Goal timeline"
+    assert (root.findtext(f"{SVG}desc") or "").startswith("Goals placed by horizon")
     assert root.get("style") == "max-width:100%;height:auto"
     assert root.get("viewBox", "").startswith("0 0 800 ") and root.get("width") == "800"
     assert root.find(f"{SVG}style") is not None

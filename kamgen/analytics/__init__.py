@@ -6,6 +6,7 @@ Templates and reports only display what these functions return.
 from __future__ import annotations
 
 from kamgen.analytics.effort import (
+    HORIZONS,
     EffortValue,
     Neglect,
     OwnerLoad,
@@ -21,6 +22,7 @@ from kamgen.analytics.health import (
     Health,
     Status,
     assess,
+    most_severe_first,
     overview,
     status_counts,
     visible_health,
@@ -34,6 +36,7 @@ from kamgen.analytics.pages import (
     Group,
     action_horizon,
     actions_due,
+    bought_in,
     buy_in,
     by_owner,
     by_region,
@@ -59,6 +62,7 @@ from kamgen.rule import Finding, Severity
 
 __all__ = [
     "FINDINGS",
+    "HORIZONS",
     "ActionDue",
     "ChecklistRow",
     "ChecklistView",
@@ -77,6 +81,7 @@ __all__ = [
     "actions_due",
     "assess",
     "best_first",
+    "bought_in",
     "buy_in",
     "by_owner",
     "by_region",
@@ -89,6 +94,7 @@ __all__ = [
     "is_overdue_action",
     "is_overdue_goal",
     "last_activity",
+    "most_severe_first",
     "neglected",
     "overview",
     "owner_loads",

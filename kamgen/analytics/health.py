@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from kamgen.analytics.pages import OPEN_ACTIONS, OPEN_GOALS, is_overdue_goal
@@ -339,6 +339,19 @@ def visible_health(full: Portfolio, level: Visibility, today: dt.date) -> dict[s
         players = tuple(p for p in health.supportive_key_players if seen(p))
         shown[rec.id] = Health(rec.id, health.status, findings, players)
     return shown
+
+
+_SEVERITY_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+def most_severe_first(health: Health) -> Health:
+    """The same health with its findings most severe first, code order within a
+    severity: how pages list them, so a reader meets what matters most first.
+    (The JSON report keeps code order, its stable interface.)"""
+    findings = tuple(
+        sorted(health.findings, key=lambda f: _SEVERITY_RANK.get(f.severity, len(_SEVERITY_RANK)))
+    )
+    return replace(health, findings=findings)
 
 
 def status_counts(rows: list[tuple[AccountRecord, Health]]) -> list[tuple[Status, int]]:

@@ -81,6 +81,22 @@ def buy_in(record: AccountRecord) -> list[Stakeholder]:
     return sorted(people, key=lambda s: (s.known_in_person, s.name))
 
 
+# Whether a person has bought in reads from their stance alone; knowing them
+# in person is a separate question the page asks beside it.
+_BOUGHT_IN = {
+    "mentor": "bought-in",
+    "supporter": "bought-in",
+    "neutral": "undecided",
+    "non-supporter": "opposed",
+    "enemy": "opposed",
+}
+
+
+def bought_in(person: Stakeholder) -> str:
+    """``bought-in``, ``undecided``, ``opposed`` or ``unknown`` (no stance recorded)."""
+    return _BOUGHT_IN.get(person.stance.value, "unknown") if person.stance else "unknown"
+
+
 # ---------------------------------------------------------------- goals, actions
 
 

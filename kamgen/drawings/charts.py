@@ -24,8 +24,8 @@ WIDTH = 720
 NAME_MAX_W = 200
 
 
-def _svg(kind: str, width: float, height: float, label: str, body: list[str]) -> Markup:
-    head = root(f"kg-chart kg-chart-{kind}", width, height, label, chart_sheet())
+def _svg(kind: str, width: float, height: float, label: str, body: list[str], desc: str) -> Markup:
+    head = root(f"kg-chart kg-chart-{kind}", width, height, label, chart_sheet(), desc)
     return Markup("\n".join([head, *body, "</svg>"]))
 
 
@@ -83,7 +83,7 @@ def owner_chart(loads: list[OwnerLoad], labels: Labels) -> Markup:
         body.append(_text(WIDTH - value_w + 8, y + 13, svg_text(text), class_=over))
         y += BAR_H + GAP
     body += _legend(labels, y + 4)
-    return _svg("owners", WIDTH, y + 24, labels.label("time_by_owner"), body)
+    return _svg("owners", WIDTH, y + 24, labels.label("time_by_owner"), body, labels.label("chart_desc"))
 
 
 def horizon_chart(hours: dict[str, float], labels: Labels) -> Markup:
@@ -101,7 +101,7 @@ def horizon_chart(hours: dict[str, float], labels: Labels) -> Markup:
         body.append(el("rect", **bar, fill=HORIZON_COLOURS[h]))
         body.append(_text(name_w + w + 6, y + 13, f"{hours.get(h, 0.0):.0f} h"))
         y += BAR_H + GAP
-    return _svg("horizons", WIDTH, y, labels.label("effort_by_horizon"), body)
+    return _svg("horizons", WIDTH, y, labels.label("effort_by_horizon"), body, labels.label("chart_desc"))
 
 
 def effort_value_chart(rows: list[EffortValue], labels: Labels, currency: str) -> Markup:
@@ -136,7 +136,9 @@ def effort_value_chart(rows: list[EffortValue], labels: Labels, currency: str) -
         dot = el("circle", cx=num(x), cy=num(y), r="6", fill=POINT_COLOUR)
         point = el("title", svg_text(tip)) + dot + _text(x + 9, y + 4, svg_text(name), FONT - 1)
         body.append(el("g", point, class_="kg-point"))
-    return _svg("effort-value", WIDTH, height, labels.label("effort_vs_value"), body)
+    return _svg(
+        "effort-value", WIDTH, height, labels.label("effort_vs_value"), body, labels.label("chart_desc")
+    )
 
 
 __all__ = ["HORIZON_COLOURS", "effort_value_chart", "horizon_chart", "owner_chart"]

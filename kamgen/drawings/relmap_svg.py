@@ -37,6 +37,7 @@ from kamgen.drawings.style import (
     LEFT_FILL,
     LEFT_STROKE,
     LINES,
+    STANCE_MARK,
     STANCE_PAINT,
     UNKNOWN_INFLUENCE_DASH,
     map_sheet,
@@ -169,15 +170,21 @@ def _box_content(box: Box, card: Card) -> list[str]:
     badge_y = y + box.h - PAD - KNOWN_R
     badge_base = badge_y + BADGE_SIZE * 0.35
     cover, left, left_x = _badge_row(card, box.w)
+    mark = STANCE_MARK[card.stance]
+    mark_w = text_width(mark, NAME_SIZE) + SEP
+    name_y = y + PAD + ROLE_R + NAME_SIZE * 0.35
     parts = [
         _role((x + PAD + ROLE_R, y + PAD + ROLE_R), card.role),
         _text(
             "kg-name",
             x + NAME_X,
-            y + PAD + ROLE_R + NAME_SIZE * 0.35,
+            name_y,
             NAME_SIZE,
-            fit(card.name, NAME_SIZE, box.w - NAME_X - PAD),
+            fit(card.name, NAME_SIZE, box.w - NAME_X - PAD - mark_w),
             font_weight="600",
+        ),
+        _text(
+            "kg-stance-mark", x + box.w - PAD, name_y, NAME_SIZE, mark, font_weight="700", text_anchor="end"
         ),
         _known((x + PAD + KNOWN_R, badge_y), card.known),
     ]
@@ -196,7 +203,8 @@ def _box_content(box: Box, card: Card) -> list[str]:
 def _node(box: Box, card: Card, tooltip: str) -> str:
     content = el("title", tooltip) + _box_rect(box, card) + "".join(_box_content(box, card))
     cls = "kg-node kg-left" if card.left else "kg-node"
-    return el("a", content, class_=cls, href=f"#person-{card.id}", opacity="0.55" if card.left else None)
+    # No fading for people who left: faded text falls under 4.5:1; the grey box and its label say it.
+    return el("a", content, class_=cls, href=f"#person-{card.id}")
 
 
 def _legend(layout: MapLayout, labels: Labels, uid: str) -> str:
@@ -237,7 +245,11 @@ def _swatch(key: Key, x: float, cy: float, uid: str) -> str:
     if key.kind == "stance":
         paint = STANCE_PAINT[key.value]
         cls = f"kg-box kg-stance-{key.value}"
-        return el("rect", class_=cls, fill=paint.fill, stroke=paint.stroke, stroke_width="1.5", **area)
+        box = el("rect", class_=cls, fill=paint.fill, stroke=paint.stroke, stroke_width="1.5", **area)
+        sign = STANCE_MARK[key.value]
+        return box + _text(
+            "kg-stance-mark", mid, cy + BADGE_SIZE * 0.35, BADGE_SIZE, sign, text_anchor="middle"
+        )
     if key.kind == "influence":
         width = num(INFLUENCE_WIDTH[key.value])
         return el("rect", class_="kg-swatch", fill="#fff", stroke="#1b1b1b", stroke_width=width, **area)
@@ -251,7 +263,7 @@ def _swatch(key: Key, x: float, cy: float, uid: str) -> str:
     if key.kind == "cover":
         return _text("kg-cover", mid, cy + BADGE_SIZE * 0.35, BADGE_SIZE, key.value, text_anchor="middle")
     grey = el("rect", class_="kg-box kg-stance-unknown", fill=LEFT_FILL, stroke=LEFT_STROKE, **area)
-    return el("g", grey, class_="kg-left", opacity="0.55")
+    return el("g", grey, class_="kg-left")
 
 
 def render_map(account: Account, labels: Labels, team_names: dict[str, str]) -> Markup:
@@ -263,7 +275,9 @@ def render_map(account: Account, labels: Labels, team_names: dict[str, str]) -> 
     """
     layout = layout_map(account, labels=labels, team_names=team_names)
     label = f"{labels.label('relationship_map')}: {account.name}"
-    head = root("kg-map", layout.width, layout.height, label, map_sheet())
+    head = root(
+        "kg-map", layout.width, layout.height, label, map_sheet(), labels.label("map_desc"), links=True
+    )
     if not layout.boxes:
         y = MARGIN + EMPTY_SIZE * 0.8
         return Markup(

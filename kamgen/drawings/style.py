@@ -30,14 +30,31 @@ class Paint:
 
 
 STANCE_PAINT: dict[str, Paint] = {
+    # Borders are graphics (3:1 against the page, WCAG 1.4.11); the text in a
+    # box is drawn in MAP_TEXT over the fill (4.5:1, tests/test_contrast.py).
     "mentor": Paint("#8ce99a", "#2b8a3e", "#1b5e30", "#8ce99a"),
-    "supporter": Paint("#d3f9d8", "#40c057", "#33453a", "#b2f2bb"),
-    "neutral": Paint("#fff3bf", "#f59f00", "#4a3f12", "#ffd43b"),
-    "non-supporter": Paint("#ffd8a8", "#e8590c", "#5a3213", "#ffa94d"),
+    "supporter": Paint("#d3f9d8", "#2f9e44", "#33453a", "#b2f2bb"),
+    "neutral": Paint("#fff3bf", "#b35c00", "#4a3f12", "#ffd43b"),
+    "non-supporter": Paint("#ffd8a8", "#d9480f", "#5a3213", "#ffa94d"),
     "enemy": Paint("#ffa8a8", "#c92a2a", "#5e1f1f", "#ff8787"),
-    "unknown": Paint("#ffffff", "#adb5bd", "#2b2d3a", "#909296"),
+    "unknown": Paint("#ffffff", "#6c757d", "#2b2d3a", "#909296"),
 }
-LEFT_FILL, LEFT_STROKE = "#e9ecef", "#868e96"
+# Stance is also a mark in the box's corner, so it reads without colour (WCAG 1.4.1).
+STANCE_MARK: dict[str, str] = {
+    "mentor": "++",
+    "supporter": "+",
+    "neutral": "=",
+    "non-supporter": "\u2212",
+    "enemy": "\u2212\u2212",
+    "unknown": "?",
+}
+# Opaque text colours for the map, light and slate: Material's translucent
+# muted grey falls under 4.5:1 on the stance fills.
+MAP_TEXT, MAP_MUTED = "#1b1b1b", "#212529"
+DARK_MAP_TEXT, DARK_MAP_MUTED = "#e8e8ec", "#d5d6d9"
+# Material's page backgrounds: default and slate schemes.
+PAGE_BG, DARK_PAGE_BG = "#ffffff", "#1e2129"
+LEFT_FILL, LEFT_STROKE = "#e9ecef", "#6c757d"
 DARK_LEFT_FILL = "#3b3f4a"
 INFLUENCE_WIDTH: dict[str, float] = {"high": 3.5, "medium": 2.0, "low": 1.0, "unknown": 1.0}
 UNKNOWN_INFLUENCE_DASH = "3 2"
@@ -55,7 +72,7 @@ class Line:
 LINES: dict[str, Line] = {
     # Opaque greys, not Material's translucent --md-default-fg-color--lighter: a
     # team's lines share their trunk, and translucent ones would darken there.
-    REPORTS_TO: Line("#9ea4ab", "#80868f", "none", 1.5, False),
+    REPORTS_TO: Line("#767c84", "#80868f", "none", 1.5, False),
     "influences": Line("#1c7ed6", "#74c0fc", "6 4", 1.6, True),
     "allied-with": Line("#2f9e44", "#8ce99a", "1.5 4", 2.2, False),
     "in-conflict-with": Line("#e03131", "#ff8787", "8 3 2 3", 1.8, False),
@@ -66,8 +83,10 @@ def map_sheet() -> str:
     slate = f"{SLATE} .kg-map"
     fg, muted, bg = "--md-default-fg-color", "--md-default-fg-color--light", "--md-default-bg-color"
     rules = [
-        f".kg-map text{{fill:var({fg}, #1b1b1b)}}",
-        f".kg-map .kg-muted{{fill:var({muted}, #5c5f66)}}",
+        f".kg-map text{{fill:{MAP_TEXT}}}",
+        f".kg-map .kg-muted{{fill:{MAP_MUTED}}}",
+        f"{slate} text{{fill:{DARK_MAP_TEXT}}}",
+        f"{slate} .kg-muted{{fill:{DARK_MAP_MUTED}}}",
         f".kg-map .kg-badge{{fill:var({bg}, #fff);stroke:var({muted}, #5c5f66)}}",
         f".kg-map .kg-swatch{{fill:var({bg}, #fff);stroke:var({fg}, #1b1b1b)}}",
         f".kg-map .kg-legend-box{{fill:none;stroke:var({fg}--lightest, #e0e0e0)}}",
@@ -107,7 +126,7 @@ _TIMELINE = (
     ".kg-timeline .kg-grid-year{stroke:var(--md-default-fg-color--lighter,#bbb)}"
     ".kg-timeline .kg-nodate-bg{fill:var(--md-default-fg-color--lightest,#eee)}"
     ".kg-timeline .kg-today{stroke:var(--md-accent-fg-color,#526cfe);stroke-width:2}"
-    ".kg-timeline text.kg-today-label{fill:var(--md-accent-fg-color,#526cfe);font-weight:600}"
+    ".kg-timeline text.kg-today-label{fill:var(--md-default-fg-color,#222);font-weight:600}"
     ".kg-timeline .kg-label{paint-order:stroke;stroke:var(--md-default-bg-color,#fff);"
     "stroke-width:3px;stroke-linejoin:round}"
     ".kg-timeline .kg-goal .kg-mark{fill:var(--md-primary-fg-color,#4051b5);"
@@ -117,7 +136,7 @@ _TIMELINE = (
     f".kg-timeline .kg-overdue text{{fill:{RED};font-weight:600}}"
     f".kg-timeline .kg-achieved .kg-mark{{fill:{GREEN}}}"
     ".kg-timeline .kg-check{fill:none;stroke:#fff;stroke-width:1.6}"
-    ".kg-timeline .kg-dropped{opacity:.6}"
+    ".kg-timeline .kg-dropped .kg-mark{opacity:.6}"
     ".kg-timeline .kg-dropped text{text-decoration:line-through}"
     ".kg-timeline .kg-action circle{fill:var(--md-default-bg-color,#fff);"
     "stroke:var(--md-default-fg-color--light,#666);stroke-width:1.5}"

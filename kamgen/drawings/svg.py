@@ -102,22 +102,27 @@ def start(tag: str, /, **values: object) -> str:
     return f"<{tag} {attrs(**values)}>"
 
 
-def root(cls: str, width: float, height: float, label: str, style: str) -> str:
-    """The opening <svg> tag with the drawing's stylesheet.
+def root(
+    cls: str, width: float, height: float, label: str, style: str, desc: str = "", *, links: bool = False
+) -> str:
+    """The opening <svg> tag with the drawing's stylesheet and description.
 
-    <style> stays on the <svg> line: at the start of a line Markdown would
-    take it for an HTML block of its own and move it out of the drawing.
+    A drawing whose parts are links is a named group, not an image: an image's
+    children are hidden from assistive technology, so its links would be
+    focusable yet nameless. <style> and <desc> stay on the <svg> line: at the
+    start of a line Markdown would take them for an HTML block of their own.
     """
     head = attrs(
         class_=cls,
         xmlns="http://www.w3.org/2000/svg",
         viewBox=f"0 0 {num(width)} {num(height)}",
         width=num(width),
-        role="img",
+        role="group" if links else "img",
         aria_label=one_line(label),
         style="max-width:100%;height:auto",
     )
-    return f"<svg {head}>{style}"
+    described = f"<desc>{text(desc)}</desc>" if desc else ""
+    return f"<svg {head}>{style}{described}"
 
 
 def polyline(points: Sequence[tuple[float, float]]) -> str:

@@ -287,7 +287,18 @@ def render_timeline(record: AccountRecord, labels: Labels, today: date) -> Marku
     layout = layout_timeline(record, today)
     if not layout.marks:
         return _empty(labels)
-    lines = [root("kg-timeline", layout.width, layout.height, labels.label("timeline"), timeline_sheet())]
+    desc = labels.label("timeline_desc")
+    lines = [
+        root(
+            "kg-timeline",
+            layout.width,
+            layout.height,
+            labels.label("timeline"),
+            timeline_sheet(),
+            desc,
+            links=True,
+        )
+    ]
     lines += _lanes(layout, labels)
     lines += _nodate(layout, labels)
     lines += _axis(layout)
