@@ -174,10 +174,7 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
             for dest in gone + changed:
                 Path(dest).unlink(missing_ok=True)  # MkDocs builds a page without output again
         self.outputs = outputs
-        pages = files.documentation_pages()
-        self.order = [f.url for f in pages]
-        todo = sum(f.is_modified() for f in pages)
-        self.say(f"MkDocs: building {todo} of {len(pages)} page(s)")
+        self.order = [f.url for f in files.documentation_pages()]
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:

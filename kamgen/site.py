@@ -411,7 +411,9 @@ class Stages(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         self.reading = self.writing = Ticker(say, "")
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        self.total = len(files.documentation_pages())
+        # A dirty build (the preview's) reads and writes only the pages whose
+        # output is older than their source; a fresh build, all of them.
+        self.total = sum(1 for f in files.documentation_pages() if f.is_modified())
         self.say(f"MkDocs: reading {self.total} page(s)")
         self.reading = Ticker(self.say, "MkDocs: reading pages")
         return files
