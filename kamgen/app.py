@@ -368,10 +368,13 @@ class Preview:
         self._files: dict[Path, tuple[bytes, AccountRecord | None, list[Problem]]] = {}
         self._memo = Memo()
         self._templates: list[tuple[str, int, int]] = []
+        self._seen: list[tuple[Path, bytes | None]] = []  # the files this load read
+        self._last: tuple[tuple[object, ...], Site] | None = None  # what the last pages came from
 
     def load(self) -> Result:
         """The settings and accounts as :func:`kamgen.pipeline.load` gives them."""
         ticker = Ticker(self.progress, "validating accounts")
+        self._seen = []
         result = load(self.project, progress=ticker, load_one=self._load_one)
         if result.portfolio is not None:
             self.progress(f"validated {len(result.portfolio.accounts)} account(s)")
@@ -387,7 +390,9 @@ class Preview:
         try:
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
         except OSError:
+            self._seen.append((path, None))
             return load_account(project, path, settings)  # the loader says why
+        self._seen.append((path, digest))
         kept = self._files.get(path)
         if kept is not None and kept[0] == digest:
             return kept[1], list(kept[2])
@@ -410,6 +415,10 @@ class Preview:
         templates = self._template_files()
         if templates != self._templates:
             self._memo, self._templates = Memo(), templates
+        method = self.project.method_pages(result.portfolio.settings.language)
+        came_from = (result.portfolio.settings, today, tuple(self._seen), tuple(templates), tuple(method))
+        if self._last is not None and self._last[0] == came_from and None not in dict(self._seen).values():
+            return result.problems, self._last[1]  # nothing changed: the same pages
         try:
             # The preview re-renders on every save: it skips Git history for speed.
             site = _rendered(
@@ -422,8 +431,9 @@ class Preview:
                 memo=self._memo,
             )
         except TemplateFailed as exc:
-            self._memo = Memo()
+            self._memo, self._last = Memo(), None
             return [*result.problems, template_problem(self.project, exc)], None
+        self._last = (came_from, site)
         return result.problems, site
 
 

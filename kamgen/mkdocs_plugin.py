@@ -4,7 +4,10 @@ rebuild only the pages a change reaches.
 ``kamgen serve`` runs ``mkdocs serve --dirty`` with this plugin. Before each
 build the plugin asks for the pages (a :class:`kamgen.app.Preview`, which
 works out again only what the changed files reach), syncs them into the
-docs folder and sets the navigation. Then it makes MkDocs' dirty build
+docs folder and sets the navigation. Changed account pages go first: when
+summary pages changed too, they wait for a second build, which the plugin
+sets off at once, so the page being edited shows its change without
+waiting for the portfolio's largest pages. Then it makes MkDocs' dirty build
 exact: the output of every page whose source changed is removed, so MkDocs
 builds it again, and only it; the output of a page that is gone is removed;
 everything is built again when the navigation or a hand-written doc
@@ -71,6 +74,10 @@ def _silent(message: str) -> None:
     pass
 
 
+def _account_page(path: str) -> bool:
+    return path.startswith("accounts/") and path != "accounts/index.md"
+
+
 class _Compiled(jinja2.BytecodeCache):
     """The theme's templates, compiled once while serving rather than on every
     rebuild (MkDocs makes the theme's Jinja environment anew each time); a
@@ -105,6 +112,8 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         self.order: list[str] = []  # every page (url), in MkDocs' order
         self.entries: dict[str, list[Any]] = {}  # search entries by page url
         self.compiled = _Compiled()
+        self.next_build: Path | None = None  # a file whose change makes the server build again
+        self.held = False  # changed pages were left for the next build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project.find(Path(config.config_file_path or ".").parent)
@@ -136,6 +145,9 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         # MkDocs watches the docs folder; only this plugin writes it, before
         # the build that reads it, so a watch would only build again.
         server.unwatch(config.docs_dir)
+        self.next_build = self.project.work_dir / "serve-next"
+        self.next_build.touch()
+        server.watch(str(self.next_build))
         # Answer only requests for this machine's preview (DNS rebinding), and
         # a bad path with 400 rather than a server error.
         served = server.get_app()
@@ -149,15 +161,19 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         self.banner = problem_banner(problems)
         for problem in problems:
             (log.error if problem.level is Level.ERROR else log.warning)(str(problem))
-        self.changed, self.built = set(), set()
+        self.changed, self.built, self.held = set(), set(), False
         if site is None:
             # MkDocs' server stops answering after a failed build; keep
             # serving the last valid pages instead, with the problems above.
             log.error("kamgen: fix the errors above; the preview shows the last valid version")
         else:
             self.docs = self.docs or DocsFolder(Path(config.docs_dir))
-            synced = self.docs.sync(self.project, site.pages)
+            # The changed account pages first, so that the page being edited
+            # shows its change soon; the summaries in the build after.
+            first = None if self.full or self.next_build is None else _account_page
+            synced = self.docs.sync(self.project, site.pages, first)
             self.changed = {*synced.written, *synced.removed}
+            self.held = bool(synced.held)
             nav = nav_config(site.nav)
             self.full = self.full or synced.handwritten or nav != self.nav
             self.nav = nav
@@ -198,6 +214,9 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # A search plugin this does not know: build it all each time.
         self.full = not self._keep_search_entries(config)
+        if self.held and self.next_build is not None:
+            self.say("MkDocs: the summary pages next")
+            self.next_build.write_text(str(dt.datetime.now()), encoding="utf-8")
 
     def _keep_search_entries(self, config: MkDocsConfig) -> bool:
         """Material's search index of a dirty build holds the pages it built:

@@ -75,6 +75,7 @@ class Synced:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     handwritten: bool = False  # a hand-written doc was among them
+    held: list[str] = field(default_factory=list)  # changed, but left for the next sync
 
 
 class DocsFolder:
@@ -89,7 +90,10 @@ class DocsFolder:
         self.known: dict[str, str | bytes] | None = None
         self.own: set[str] = set()  # the hand-written docs among them
 
-    def sync(self, project: Project, pages: list[Page]) -> Synced:
+    def sync(self, project: Project, pages: list[Page], first: Callable[[str], bool] | None = None) -> Synced:
+        """Write what changed and remove what went; with ``first``, when some
+        changed files pass it, write only those, and hold the others back
+        for the next sync."""
         own: dict[str, str | bytes] = {}
         if project.docs_dir.is_dir():
             for path in sorted(project.docs_dir.rglob("*")):
@@ -98,6 +102,14 @@ class DocsFolder:
         wanted: dict[str, str | bytes] = {**own, **{page.path: page.content for page in pages}}
         known = self.known if self.known is not None else self._on_disk()
         synced = Synced()
+        if first is not None:
+            changed = [rel for rel, content in wanted.items() if not _same(known.get(rel), content)]
+            gone = known.keys() - wanted.keys()
+            # A new page goes now too: MkDocs links to a page only if it exists.
+            now = [rel for rel in changed if first(rel) or rel not in known]
+            if now and (len(now) < len(changed) or gone):
+                synced.held = [rel for rel in [*changed, *gone] if rel not in now]
+                wanted = {**known, **{rel: wanted[rel] for rel in now}}
         for rel in sorted(known.keys() - wanted.keys(), reverse=True):
             (self.path / rel).unlink(missing_ok=True)
             synced.removed.append(rel)
