@@ -226,7 +226,9 @@ def test_an_edit_rebuilds_only_what_it_reaches_and_equals_a_fresh_start(sample_p
         # Then an account goes: its page with it, and from the summaries.
         gone.unlink()
         _poll(lambda: _fetch(f"{base}/accounts/nordwerk-maschinenbau/") is None, "the removed page went")
-        _poll(lambda: "nordwerk-maschinenbau/" not in (_fetch(f"{base}/accounts/") or "x"), "it left the index")
+        _poll(
+            lambda: "nordwerk-maschinenbau/" not in (_fetch(f"{base}/accounts/") or "x"), "it left the index"
+        )
         after = _site(base)
     log = output.text()
     built = [int(n) for n in re.findall(r"MkDocs: reading (\d+) page", log)]
