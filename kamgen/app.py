@@ -26,7 +26,16 @@ from kamgen.pipeline import Result, load, load_account
 from kamgen.problems import Level, Problem, sort_problems
 from kamgen.progress import Tick, Ticker, no_tick
 from kamgen.project import Project
-from kamgen.render import Memo, Site, TemplateFailed, render_site, restricted_banner
+from kamgen.render import (
+    STYLESHEET,
+    Memo,
+    Page,
+    Site,
+    TemplateFailed,
+    account_page_path,
+    render_site,
+    restricted_banner,
+)
 from kamgen.rule import Finding
 from kamgen.schema import FindingLevel, Language, Settings, Visibility
 from kamgen.vcs import WORKTREE, GitUnavailable, Repo
@@ -136,6 +145,7 @@ def render(
     progress: Tick = no_tick,
     history: bool = True,
     memo: Memo | None = None,
+    summaries: list[Page] | None = None,
 ) -> Site:
     """Every generated page of a loaded project, for readers cleared to ``visibility``;
     with ``history`` (and `history.enabled` in the settings), read from Git;
@@ -154,6 +164,7 @@ def render(
         progress=progress,
         history=past,
         memo=memo,
+        summaries=summaries,
     )
 
 
@@ -233,10 +244,18 @@ def _rendered(
     *,
     history: bool = True,
     memo: Memo | None = None,
+    summaries: list[Page] | None = None,
 ) -> Site:
     ticker = Ticker(progress, "rendering account pages")
     site = render(
-        project, portfolio, today=today, visibility=visibility, history=history, progress=ticker, memo=memo
+        project,
+        portfolio,
+        today=today,
+        visibility=visibility,
+        history=history,
+        progress=ticker,
+        memo=memo,
+        summaries=summaries,
     )
     progress(f"rendered {len(site.pages)} page(s)")
     return site
@@ -370,6 +389,8 @@ class Preview:
         self._templates: list[tuple[str, int, int]] = []
         self._seen: list[tuple[Path, bytes | None]] = []  # the files this load read
         self._last: tuple[tuple[object, ...], Site] | None = None  # what the last pages came from
+        self._summaries: list[Page] = []  # the portfolio pages of the last full render
+        self.behind = False  # the last pages hold portfolio pages from before
 
     def load(self) -> Result:
         """The settings and accounts as :func:`kamgen.pipeline.load` gives them."""
@@ -407,8 +428,11 @@ class Preview:
         stats = ((p, p.stat()) for p in sorted(folder.rglob("*")) if p.is_file())
         return [(p.as_posix(), st.st_mtime_ns, st.st_size) for p, st in stats]
 
-    def __call__(self, today: dt.date) -> tuple[list[Problem], Site | None]:
-        """The pages to show now, or None (keep the last) on errors."""
+    def __call__(self, today: dt.date, *, quick: bool = False) -> tuple[list[Problem], Site | None]:
+        """The pages to show now, or None (keep the last) on errors. ``quick``
+        when only account files changed: the portfolio pages are the last
+        ones, not rendered again, and :attr:`behind` is set until a call
+        that is not quick renders them."""
         result = self.load()
         if result.portfolio is None:
             return result.problems, None
@@ -418,7 +442,11 @@ class Preview:
         method = self.project.method_pages(result.portfolio.settings.language)
         came_from = (result.portfolio.settings, today, tuple(self._seen), tuple(templates), tuple(method))
         if self._last is not None and self._last[0] == came_from and None not in dict(self._seen).values():
+            self.behind = False
             return result.problems, self._last[1]  # nothing changed: the same pages
+        # Only account files changed: everything else is as last time.
+        accounts_only = self._last is not None and all(self._last[0][i] == came_from[i] for i in (0, 1, 3, 4))
+        summaries = self._summaries if quick and accounts_only and not self.behind else None
         try:
             # The preview re-renders on every save: it skips Git history for speed.
             site = _rendered(
@@ -429,11 +457,18 @@ class Preview:
                 self.progress,
                 history=False,
                 memo=self._memo,
+                summaries=summaries,
             )
         except TemplateFailed as exc:
             self._memo, self._last = Memo(), None
             return [*result.problems, template_problem(self.project, exc)], None
+        if summaries is not None:
+            self.behind = True  # and _last stays: the next call renders them
+            return result.problems, site
+        self.behind = False
         self._last = (came_from, site)
+        accounts = {account_page_path(rec.id) for rec in result.portfolio.accounts} | {STYLESHEET}
+        self._summaries = [page for page in site.pages if page.path not in accounts]
         return result.problems, site
 
 
@@ -465,6 +500,6 @@ def serve(
             visibility=visibility,
             banner=banner,
             quiet=progress is None,
-            pages=lambda: preview(dt.date.today()),
+            pages=lambda quick: (*preview(dt.date.today(), quick=quick), preview.behind),
         )
     return result

@@ -44,6 +44,7 @@ from kamgen import app
 from kamgen.guard import guarded
 from kamgen.problems import Level
 from kamgen.project import Project
+from kamgen.render import Site
 from kamgen.schema import Visibility
 from kamgen.site import (
     SERVE_DOCS,
@@ -114,6 +115,7 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         self.compiled = _Compiled()
         self.next_build: Path | None = None  # a file whose change makes the server build again
         self.held = False  # changed pages were left for the next build
+        self.first_built: set[str] = set()  # the pages a quick build wrote
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project.find(Path(config.config_file_path or ".").parent)
@@ -129,13 +131,14 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         config.watch.extend(str(p) for p in watched if p.exists() and str(p) not in config.watch)
         # MkDocs loads the config, and so this plugin, afresh for every rebuild.
         config.plugins[STAGES] = Stages(self.say)
+        self.docs = self.docs or DocsFolder(Path(config.docs_dir))
         if self.pages is None:
             self.pages = SERVING.get(config.config_file_path or "") or self._own_preview()
         return config
 
     def _own_preview(self) -> Pages:
         preview = app.Preview(self.project, visibility=Visibility(self.config.visibility), progress=self.say)
-        return lambda: preview(dt.date.today())
+        return lambda quick: (*preview(dt.date.today(), quick=quick), preview.behind)
 
     @property
     def say(self) -> app.Progress:
@@ -157,30 +160,42 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         assert self.pages is not None  # set in on_config
-        problems, site = self.pages()
+        # A change the last build held back is built now, in full; a new
+        # change first builds its account pages, quickly.
+        follow_up, self.held = self.held, False
+        quick = not (self.full or follow_up) and self.next_build is not None
+        problems, site, behind = self.pages(quick)
         self.banner = problem_banner(problems)
         for problem in problems:
             (log.error if problem.level is Level.ERROR else log.warning)(str(problem))
-        self.changed, self.built, self.held = set(), set(), False
+        self.changed, self.built = set(), set()
         if site is None:
             # MkDocs' server stops answering after a failed build; keep
             # serving the last valid pages instead, with the problems above.
             log.error("kamgen: fix the errors above; the preview shows the last valid version")
         else:
-            self.docs = self.docs or DocsFolder(Path(config.docs_dir))
-            # The changed account pages first, so that the page being edited
-            # shows its change soon; the summaries in the build after.
-            first = None if self.full or self.next_build is None else _account_page
-            synced = self.docs.sync(self.project, site.pages, first)
-            self.changed = {*synced.written, *synced.removed}
-            self.held = bool(synced.held)
-            nav = nav_config(site.nav)
-            self.full = self.full or synced.handwritten or nav != self.nav
-            self.nav = nav
+            self._sync(site, quick=quick, behind=behind, follow_up=follow_up)
         config.nav = self.nav
         if self.full:
             # A dirty build into an empty folder is a full build.
             utils.clean_directory(config.site_dir)
+
+    def _sync(self, site: Site, *, quick: bool, behind: bool, follow_up: bool) -> None:
+        """The pages into the docs folder; the changed account pages first
+        (and any new page, since MkDocs links only to pages that exist), so
+        the page being edited shows its change soon, the summaries after."""
+        assert self.docs is not None
+        first = _account_page if quick and not behind else None
+        synced = self.docs.sync(self.project, site.pages, first)
+        self.changed = {*synced.written, *synced.removed}
+        if follow_up and synced.created:
+            # Pages built before these existed linked to nothing.
+            self.changed |= self.first_built
+        self.first_built = set(synced.written) if quick else set()
+        self.held = bool(synced.held) or behind
+        nav = nav_config(site.nav)
+        self.full = self.full or synced.handwritten or nav != self.nav
+        self.nav = nav
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         outputs = {f.src_uri: f.abs_dest_path for f in files}

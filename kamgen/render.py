@@ -397,10 +397,13 @@ def render_site(
     progress: Tick = no_tick,
     history: History | None = None,
     memo: Memo | None = None,
+    summaries: list[Page] | None = None,
 ) -> Site:
     """Every generated page of the site, for readers cleared to ``visibility``;
     ``progress`` is told ``(done, total)`` after each account page. With a
-    ``memo`` of the last render, unchanged accounts are not worked again."""
+    ``memo`` of the last render, unchanged accounts are not worked again;
+    given ``summaries`` (the portfolio pages of an earlier render), the
+    portfolio pages are not rendered but those are given back."""
     memo = memo if memo is not None else Memo()
     memo.start((portfolio.settings, today, edit_base, visibility, templates_dir, history))
     made = memo.derive(portfolio, visibility, today)
@@ -412,7 +415,7 @@ def render_site(
     env = memo.env = memo.env or make_env(templates_dir, labels)
     whole = {rec.id: rec for rec in portfolio.accounts}
     renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
-    pages = renderer.portfolio_pages()
+    pages = renderer.portfolio_pages() if summaries is None else list(summaries)
     for done, rec in enumerate(visible.accounts, 1):
         kept = made[rec.id]
         if kept.page is None:

@@ -76,6 +76,7 @@ class Synced:
     removed: list[str] = field(default_factory=list)
     handwritten: bool = False  # a hand-written doc was among them
     held: list[str] = field(default_factory=list)  # changed, but left for the next sync
+    created: list[str] = field(default_factory=list)  # written, and not there before
 
 
 class DocsFolder:
@@ -122,6 +123,7 @@ class DocsFolder:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(_bytes(content))
             synced.written.append(rel)
+        synced.created = [rel for rel in synced.written if rel not in known]
         mine = self.own | own.keys()
         synced.handwritten = any(rel in mine for rel in synced.written + synced.removed)
         self.known, self.own = wanted, set(own)
@@ -347,8 +349,9 @@ def build_site(project: Project, settings: Settings, site: Site, site_dir: Path,
                 shutil.rmtree(staging)
 
 
-# What a preview shows now: the problems, and the pages (None: keep the last).
-Pages = Callable[[], "tuple[list[Problem], Site | None]"]
+# What a preview shows now: the problems, the pages (None: keep the last),
+# and whether their summary pages are from before (asked for a quick answer).
+Pages = Callable[[bool], "tuple[list[Problem], Site | None, bool]"]
 
 # The preview being served, by the config file MkDocs serves it from: the
 # plugin MkDocs makes finds its pages here.
