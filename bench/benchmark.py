@@ -133,7 +133,7 @@ def render_only(root: Path, today: dt.date) -> dict[str, float]:
     from kamgen.project import Project
 
     project = Project(root)
-    result = app.validate(project)
+    result = app.load(project)
     if result.portfolio is None:
         raise SystemExit(f"{root} does not validate")
     wall, cpu = time.perf_counter(), time.process_time()
@@ -330,6 +330,10 @@ def bench_size(n: int, work: Path, args: argparse.Namespace) -> Row:
         row.notes.append(f"N={n}: {str(exc).splitlines()[0]}")
         return row
     t = row.timings
+    if args.no_build:
+        row.cells = {key: t[key].cell() for key in ("validate", "validate_warm", "validate_one", "report")}
+        row.cells["rss_validate"] = f"{t['validate'].rss_mib:,.0f} MiB"
+        return row
     pages = html_pages(root / "site")
     index = root / "site" / "search" / "search_index.json"
     row.cells = {
@@ -375,6 +379,8 @@ def measure_commands(
     t["validate_one"] = measure("validate-one", [*kamgen, "validate", one, *today], root, repeat)
     say(f"N={n}: kamgen report --format json")
     t["report"] = measure("report", [*kamgen, "report", "--format", "json", *today], root, repeat)
+    if args.no_build:
+        return t, {}
     say(f"N={n}: kamgen render (load, then render timed alone)")
     t["render"], info = measure_render(root, args.today, repeat)
     say(f"N={n}: kamgen build")
@@ -436,7 +442,8 @@ def growth(rows: list[Row]) -> list[str]:
     for small, large in itertools.pairwise(done):
         times = ", ".join(
             f"{key} x{large.timings[key].cpu / max(small.timings[key].cpu, 1e-9):.1f}"
-            for key in ("validate", "render", "mkdocs", "build")
+            for key in ("validate", "validate_warm", "report", "render", "mkdocs", "build")
+            if key in small.timings and key in large.timings
         )
         out.append(f"N={small.n}->{large.n} (x{large.n / small.n:g} accounts), CPU: {times}")
     return out
@@ -454,6 +461,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--today", type=dt.date.fromisoformat, default=portfolio.TODAY)
     parser.add_argument("--serve-cap", type=float, default=300, help="seconds to wait for serve (0: skip it)")
     parser.add_argument("--keep", type=Path, help="keep the generated projects in this folder")
+    parser.add_argument(
+        "--no-build",
+        action="store_true",
+        help="validate and report only: no render, build, plain MkDocs, Zensical or serve",
+    )
     parser.add_argument("--render-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.render_only:

@@ -14,31 +14,29 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kamgen import changes, codes, newfiles, outdir, scaffold, snapshots
 from kamgen import history as histories
 from kamgen import report as reports
 from kamgen.analytics import assess
+from kamgen.cache import CACHE_DIR, Store
 from kamgen.guard import check_port
+from kamgen.incremental import PerAccount, check, default_jobs
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.pipeline import Result, load, load_account
 from kamgen.problems import Level, Problem, sort_problems
 from kamgen.progress import Tick, Ticker, no_tick
 from kamgen.project import Project
-from kamgen.render import (
-    STYLESHEET,
-    Memo,
-    Page,
-    Site,
-    TemplateFailed,
-    account_page_path,
-    render_site,
-    restricted_banner,
-)
 from kamgen.rule import Finding
 from kamgen.schema import FindingLevel, Language, Settings, Visibility
 from kamgen.vcs import WORKTREE, GitUnavailable, Repo
+
+if TYPE_CHECKING:
+    # Rendering (Jinja, drawings, Markdown) is imported by the use cases that
+    # render: validate, run by a pre-commit hook on every commit, never needs it.
+    from kamgen.render import Memo, Page, Site, TemplateFailed
 
 Progress = Callable[[str], None]
 
@@ -56,18 +54,53 @@ def validate(
     *,
     health_on: dt.date | None = None,
     changed_since: str | None = None,
+    cache: bool = True,
+    jobs: int | None = None,
 ) -> Result:
     """Everything `kamgen validate` reports: problems in the files and, with
     ``health_on``, the health findings as of that day; with ``changed_since``
-    (a Git revision), only the findings the change since then introduced."""
+    (a Git revision), only the findings the change since then introduced.
+
+    The portfolio is not kept (``portfolio`` is None; ``accounts`` counts
+    the valid ones) except with ``changed_since``, which compares it. With
+    ``cache`` (the default), a file unchanged since the last run, under the
+    same settings, day and kamgen, is not worked out again (``.kamgen/cache``);
+    the others are worked out by up to ``jobs`` processes (default: a core each)."""
+    if changed_since is None:
+        health = None
+        if health_on is not None:
+            day = health_on
+            health = PerAccount(f"health {day.isoformat()}", lambda r, s: _record_health(r, s, day))
+        planted = committed_cache(project)
+        store = Store(project.work_dir / CACHE_DIR) if cache and planted is None else None
+        result = check(project, paths, per_account=health, store=store, jobs=jobs or default_jobs())
+        if planted is not None:
+            result.problems = sort_problems([*result.problems, planted])
+        return result
     result = load(project, paths)
     if health_on is not None and result.portfolio is not None:
-        if changed_since is None:
-            found = health_problems(result.portfolio, health_on)
-        else:
-            found = _introduced_problems(project, result.portfolio, changed_since, health_on)
+        found = _introduced_problems(project, result.portfolio, changed_since, health_on)
         result.problems = sort_problems(result.problems + found)
     return result
+
+
+def committed_cache(project: Project) -> Problem | None:
+    """Why kamgen must not read its caches, if it must not: files in
+    ``.kamgen/`` that Git tracks came from the repository, so a pull request
+    could have planted entries that hide problems or invent history."""
+    try:
+        repo = Repo.of(project.root)
+        committed = repo.tracked(repo.prefix(project.work_dir))
+    except (GitUnavailable, ValueError):
+        return None  # no repository: the folder is the user's own
+    if not committed:
+        return None
+    shown = project.display(project.work_dir)
+    message = (
+        f"{len(committed)} file(s) in {shown}/ are committed to Git, such as {committed[0]}; "
+        f"kamgen reads no cache from there. Remove them with `git rm -r --cached {shown}`"
+    )
+    return Problem(shown, 1, 1, Level.WARNING, codes.COMMITTED_WORK_DIR.code, message)
 
 
 def _introduced_problems(project: Project, portfolio: Portfolio, rev: str, today: dt.date) -> list[Problem]:
@@ -113,17 +146,28 @@ def health_problems(
     """Health findings as problems, at the line they concern, at the level the
     settings give each code (warning by default; `off` leaves it out); only
     those ``keep`` accepts, if given."""
-    levels = portfolio.settings.health.levels
     problems = []
     for record in portfolio.accounts:
-        for finding in assess(record, portfolio.settings, today).findings:
-            level = levels.get(finding.code, FindingLevel.WARNING)
-            if level is FindingLevel.OFF or (keep is not None and not keep(record, finding)):
-                continue
-            line, col = record.where(finding.path)
-            message = f"{_EN.finding(finding)}; next step: {_EN.next_step(finding)}"
-            problems.append(Problem(record.path, line, col, _LEVELS[level], finding.code, message))
+        problems += _record_health(record, portfolio.settings, today, keep)
     return sort_problems(problems)
+
+
+def _record_health(
+    record: AccountRecord,
+    settings: Settings,
+    today: dt.date,
+    keep: Callable[[AccountRecord, Finding], bool] | None = None,
+) -> list[Problem]:
+    levels = settings.health.levels
+    problems = []
+    for finding in assess(record, settings, today).findings:
+        level = levels.get(finding.code, FindingLevel.WARNING)
+        if level is FindingLevel.OFF or (keep is not None and not keep(record, finding)):
+            continue
+        line, col = record.where(finding.path)
+        message = f"{_EN.finding(finding)}; next step: {_EN.next_step(finding)}"
+        problems.append(Problem(record.path, line, col, _LEVELS[level], finding.code, message))
+    return problems
 
 
 # ------------------------------------------------------------------ render
@@ -150,9 +194,12 @@ def render(
     """Every generated page of a loaded project, for readers cleared to ``visibility``;
     with ``history`` (and `history.enabled` in the settings), read from Git;
     with a ``memo`` of the last render, only what changed is worked again."""
+    from kamgen.render import render_site
+
     settings = portfolio.settings
     read = history and settings.history.enabled
-    cache = project.work_dir / "history.cache"
+    # A cache that came from the repository is not read (see committed_cache).
+    cache = None if read and committed_cache(project) else project.work_dir / "history.cache"
     past = histories.read(project, portfolio, visibility, cache=cache) if read else None
     return render_site(
         portfolio,
@@ -201,6 +248,7 @@ def build(
     progress: Progress = _quiet,
 ) -> Built:
     """Validate, render and build the site; on any error the old site stays."""
+    from kamgen.render import TemplateFailed
     from kamgen.site import BuildError, build_site
 
     started = time.perf_counter()
@@ -385,6 +433,8 @@ class Preview:
         self.project, self.visibility, self.progress = project, visibility, progress
         self._settings: Settings | None = None
         self._files: dict[Path, tuple[bytes, AccountRecord | None, list[Problem]]] = {}
+        from kamgen.render import Memo
+
         self._memo = Memo()
         self._templates: list[tuple[str, int, int]] = []
         self._seen: list[tuple[Path, bytes | None]] = []  # the files this load read
@@ -433,6 +483,8 @@ class Preview:
         when only account files changed: the portfolio pages are the last
         ones, not rendered again, and :attr:`behind` is set until a call
         that is not quick renders them."""
+        from kamgen.render import STYLESHEET, Memo, TemplateFailed, account_page_path
+
         result = self.load()
         if result.portfolio is None:
             return result.problems, None
@@ -483,6 +535,7 @@ def serve(
     """Live preview for readers cleared to ``visibility``: check the project,
     tell ``on_ready``, then hand over to the engine's server, which asks a
     :class:`Preview` for the pages before every rebuild; quiet without ``progress``."""
+    from kamgen.render import restricted_banner
     from kamgen.site import serve as serve_site
 
     check_port(dev_addr)

@@ -134,36 +134,45 @@ def reports_to_cycle(ctx: Context) -> Iterator[Result]:
     that closes it."""
     a = ctx.account
     assert a is not None
-    managers = {s.id: [m for m in s.reports_to if m != s.id] for s in a.stakeholders}
-    index = {s.id: i for i, s in enumerate(a.stakeholders)}
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    reported: set[frozenset[str]] = set()
+    walk = _Walk(a)
+    for s in a.stakeholders:
+        if s.id not in walk.state:
+            yield from walk.visit(s.id, [])
 
-    def visit(node: str, path: list[str]) -> Iterator[Result]:
-        state[node] = 1
+
+class _Walk:
+    """A depth-first walk up the reporting lines. A class, not a closure that
+    calls itself: that reference cycle kept every account alive until the
+    cyclic collector ran."""
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+        self.managers = {s.id: [m for m in s.reports_to if m != s.id] for s in account.stakeholders}
+        self.index = {s.id: i for i, s in enumerate(account.stakeholders)}
+        self.state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+        self.reported: set[frozenset[str]] = set()
+
+    def visit(self, node: str, path: list[str]) -> Iterator[Result]:
+        self.state[node] = 1
         path.append(node)
-        for manager in managers.get(node, []):
-            if manager not in managers:
+        for manager in self.managers.get(node, []):
+            if manager not in self.managers:
                 continue
-            if state.get(manager) == 1:
+            if self.state.get(manager) == 1:
                 cycle = path[path.index(manager) :]
-                if frozenset(cycle) not in reported:
-                    reported.add(frozenset(cycle))
-                    pos = a.stakeholders[index[node]].reports_to.index(manager)
+                if frozenset(cycle) not in self.reported:
+                    self.reported.add(frozenset(cycle))
+                    pos = self.account.stakeholders[self.index[node]].reports_to.index(manager)
                     loop = " -> ".join([*cycle, manager])
                     yield Result(
                         "K203",
-                        ("stakeholders", index[node], "reports_to", pos),
+                        ("stakeholders", self.index[node], "reports_to", pos),
                         message=f"reports_to forms a cycle: {loop}",
                     )
-            elif manager not in state:
-                yield from visit(manager, path)
+            elif manager not in self.state:
+                yield from self.visit(manager, path)
         path.pop()
-        state[node] = 2
-
-    for s in a.stakeholders:
-        if s.id not in state:
-            yield from visit(s.id, [])
+        self.state[node] = 2
 
 
 @rule("K204", "self-reference")

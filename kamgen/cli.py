@@ -64,11 +64,17 @@ def _write_reports(args: argparse.Namespace, problems: list[Problem], project: P
 def cmd_validate(args: argparse.Namespace, project: Project) -> int:
     paths = [_user_path(args, p) for p in args.paths] or None
     health_on = args.today if args.health else None
-    result = app.validate(project, paths, health_on=health_on, changed_since=args.changed_since)
+    result = app.validate(
+        project,
+        paths,
+        health_on=health_on,
+        changed_since=args.changed_since,
+        cache=args.cache,
+        jobs=args.jobs,
+    )
     _report(result.problems, args.format, project)
     if args.format == "text" and result.ok:
-        count = len(result.portfolio.accounts) if result.portfolio else 0
-        _say(f"{count} account(s) valid")
+        _say(f"{result.accounts} account(s) valid")
     written = _write_reports(args, result.problems, project)
     return exit_code(result.problems, strict=args.strict) or (0 if written else 1)
 
@@ -209,6 +215,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number above 0: {text!r}")
+    return number
+
+
 def _format_and_file(text: str) -> tuple[str, str]:
     fmt, sep, name = text.partition("=")
     if not sep or not name or fmt not in FORMATTERS:
@@ -276,6 +292,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--changed-since",
         metavar="REV",
         help="health findings only where the change since the Git revision REV introduced them",
+    )
+    p.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="work out every file again, neither reading nor writing .kamgen/cache",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="processes that work out changed files (default: one per core)",
     )
     _today_option(p)
     p.set_defaults(func=cmd_validate)

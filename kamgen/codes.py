@@ -127,6 +127,15 @@ NEW_REFUSED = define(
     "the new item would not validate (its problems follow). It never overwrites and never "
     "leaves a file half written.",
 )
+COMMITTED_WORK_DIR = define(
+    "K019",
+    "committed-cache",
+    "Files in `.kamgen/` are committed to Git. That folder holds caches, which a pull request "
+    "could use to hide problems from `kamgen validate` or to put invented history on the site, "
+    "so kamgen reads no cache while any file there is tracked. Remove them from Git with "
+    "`git rm -r --cached .kamgen` (the folder is git-ignored).",
+    Level.WARNING,
+)
 
 # Schema
 UNKNOWN_FIELD = define(
@@ -173,6 +182,7 @@ FILE_CODES: tuple[Code, ...] = (
     INIT_EXISTS,
     GIT,
     NEW_REFUSED,
+    COMMITTED_WORK_DIR,
     UNKNOWN_FIELD,
     MISSING_FIELD,
     WRONG_TYPE,

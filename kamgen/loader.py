@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from frontmatter import default_handlers
@@ -42,8 +42,8 @@ _TYPE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
+    # A tuple, not a dataclass: one is made for every value of every file.
     line: int  # 1-based
     col: int  # 1-based
 
@@ -96,7 +96,9 @@ class _Builder:
         self.out = out
         self.line_offset = line_offset
         self.col_offset = col_offset
-        self.constructor = yaml.SafeLoader("")
+        # A bare constructor: a whole SafeLoader is a reference cycle that keeps
+        # every constructed node alive until the cyclic collector runs.
+        self.constructor = yaml.constructor.SafeConstructor()
         self.count = 0
         self.stopped = False
 
@@ -399,6 +401,14 @@ def load_file(
     text = read_text(out, path, root, limits)
     if text is None:
         return doc, out.problems
+    return parse_text(path, display, text, limits=limits, empty_ok=empty_ok)
+
+
+def parse_text(
+    path: Path, display: str, text: str, *, limits: Limits = DEFAULT, empty_ok: bool = False
+) -> tuple[Document, list[Problem]]:
+    """The file at ``path`` parsed from ``text``, its content as already read."""
+    doc, out = Document(display), Collector(display, limits)
     if path.suffix == ".md":
         parse_markdown(doc, out, text)
     else:

@@ -8,14 +8,16 @@ there is no error. It words nothing and knows no output: the use cases in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kamgen import checks, codes, rules
 from kamgen.ids import is_valid_id
 from kamgen.limits import Limits
-from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file
+from kamgen.loader import ACCOUNT_SUFFIXES, Document, account_id, discover, load_file, parse_text
 from kamgen.model import AccountRecord, Portfolio, all_checklists, with_defaults
 from kamgen.problems import Level, Problem, capped, has_errors, sort_problems
 from kamgen.progress import Tick, no_tick
@@ -30,6 +32,7 @@ __all__ = ["Project", "Result", "load"]
 class Result:
     problems: list[Problem] = field(default_factory=list)
     portfolio: Portfolio | None = None
+    accounts: int = 0  # valid accounts, also when the portfolio was not kept
 
     @property
     def ok(self) -> bool:
@@ -54,7 +57,7 @@ def load_settings(project: Project) -> tuple[Settings | None, list[Problem]]:
     return settings, capped(problems)
 
 
-def _account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
+def account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
     if not paths:
         return list(discover(project.accounts_dir))
     found: list[Path] = []
@@ -64,11 +67,15 @@ def _account_files(project: Project, paths: Sequence[Path] | None) -> list[Path]
 
 
 def load_account(
-    project: Project, path: Path, settings: Settings | None
+    project: Project, path: Path, settings: Settings | None, text: str | None = None
 ) -> tuple[AccountRecord | None, list[Problem]]:
-    """One account file through every stage; a record only when it has no error."""
+    """One account file through every stage; a record only when it has no error.
+    ``text`` is the file's content when it was read already."""
     limits = limits_of(settings)
-    doc, problems = load_file(path, project.display(path), root=project.root, limits=limits)
+    if text is None:
+        doc, problems = load_file(path, project.display(path), root=project.root, limits=limits)
+    else:
+        doc, problems = parse_text(path, project.display(path), text, limits=limits)
     if not is_valid_id(account_id(path)) or path.suffix not in ACCOUNT_SUFFIXES:
         bad_name = (
             f"'{path.name}' is not a valid account file name; use a lowercase slug such as acme-corp.yaml"
@@ -82,9 +89,9 @@ def load_account(
     problems += _checked(doc, settings, account)
     if has_errors(problems):
         return None, capped(problems, limits)
-    positions = {key: (pos.line, pos.col) for key, pos in doc.values.items()}
     account = with_defaults(account, settings.visibility_defaults)
-    return AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line, positions), problems
+    # A Pos is a (line, col) tuple already: the table is the record's as it is.
+    return AccountRecord(account_id(path), doc.path, account, doc.body, doc.body_line, doc.values), problems
 
 
 def limits_of(settings: Settings | None) -> Limits:
@@ -97,6 +104,20 @@ def _checked(doc: Document, settings: Settings, account: Account) -> list[Proble
     lists = {c.id: {i.id for i in c.items} for c in all_checklists(settings)}
     ctx = checks.Context(doc, settings, account, lists)
     return checks.problems(checks.ACCOUNT_CHECKS, ctx)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Loading makes millions of objects and almost no cyclic garbage; the
+    cyclic collector would walk every live one again and again (half the
+    time of a large portfolio), so it waits until loading is done."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 LoadAccount = Callable[[Project, Path, Settings | None], tuple[AccountRecord | None, list[Problem]]]
@@ -114,43 +135,53 @@ def load(
     ``progress`` is told ``(done, total)`` after each account file;
     ``load_one`` (default :func:`load_account`) loads one account file, so
     that the live preview can keep the files that did not change."""
-    load_one = load_one or load_account
+    with collector_paused():
+        return _load(project, paths, progress, load_one or load_account)
+
+
+def _load(project: Project, paths: Sequence[Path] | None, progress: Tick, load_one: LoadAccount) -> Result:
     settings, problems = load_settings(project)
     records: list[AccountRecord] = []
     first_file: dict[str, str] = {}
-    files = _account_files(project, paths)
-    if not files:
-        problems.append(
-            Problem(
-                project.display(project.accounts_dir),
-                1,
-                1,
-                Level.WARNING,
-                codes.NO_ACCOUNTS.code,
-                "no account files (*.yaml, *.yml, *.md) found",
-            )
-        )
+    files = account_files(project, paths)
+    problems += no_accounts(project, files)
     for done, path in enumerate(files, 1):
         record, found = load_one(project, path, settings)
         progress(done, len(files))
         problems.extend(found)
-        aid, shown = account_id(path), project.display(path)
-        if aid in first_file:
-            problems.append(
-                Problem(
-                    shown,
-                    1,
-                    1,
-                    Level.ERROR,
-                    codes.DUPLICATE_ACCOUNT.code,
-                    f"account id '{aid}' is also given by {first_file[aid]}",
-                )
-            )
+        duplicate = duplicate_of(project, path, first_file)
+        if duplicate is not None:
+            problems.append(duplicate)
             continue
-        first_file[aid] = shown
         if record is not None:
             records.append(record)
-    result = Result(sort_problems(problems))
+    result = Result(sort_problems(problems), accounts=len(records))
     if settings is not None and result.ok:
         result.portfolio = Portfolio(settings, tuple(records), tuple(all_checklists(settings)))
     return result
+
+
+def no_accounts(project: Project, files: list[Path]) -> list[Problem]:
+    if files:
+        return []
+    return [
+        Problem(
+            project.display(project.accounts_dir),
+            1,
+            1,
+            Level.WARNING,
+            codes.NO_ACCOUNTS.code,
+            "no account files (*.yaml, *.yml, *.md) found",
+        )
+    ]
+
+
+def duplicate_of(project: Project, path: Path, first_file: dict[str, str]) -> Problem | None:
+    """The problem when another file gave this account id already; else
+    remember this file as the one that gives it."""
+    aid, shown = account_id(path), project.display(path)
+    if aid not in first_file:
+        first_file[aid] = shown
+        return None
+    also = f"account id '{aid}' is also given by {first_file[aid]}"
+    return Problem(shown, 1, 1, Level.ERROR, codes.DUPLICATE_ACCOUNT.code, also)

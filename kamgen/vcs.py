@@ -110,6 +110,11 @@ class Repo:
             return False
         return True
 
+    def tracked(self, under: str) -> list[str]:
+        """The files below ``under`` that Git tracks (in the index)."""
+        out = self.git("ls-files", "-z", "--full-name", "--", under or ".")
+        return [p for p in out.split("\0") if p]
+
     # ---------------------------------------------------------------- revisions
 
     def resolve(self, rev: str) -> str:

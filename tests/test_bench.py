@@ -31,13 +31,13 @@ def test_generated_portfolio_validates_with_no_error(generated: Path) -> None:
     result = app.validate(Project(generated), health_on=portfolio.TODAY)
     errors = [str(p) for p in result.problems if p.level is Level.ERROR]
     assert errors == []
-    assert result.portfolio is not None and len(result.portfolio.accounts) == N
+    assert result.accounts == N
     # Health findings are warnings, as in real portfolios: not an empty plan.
     assert any(p.code.startswith("H") for p in result.problems)
 
 
 def test_generated_accounts_are_shaped_like_the_samples(generated: Path) -> None:
-    loaded = app.validate(Project(generated)).portfolio
+    loaded = app.load(Project(generated)).portfolio
     assert loaded is not None
     for record in loaded.accounts:
         a = record.data
@@ -133,3 +133,21 @@ def test_benchmark_smoke_run_prints_a_complete_table(tmp_path: Path) -> None:
     assert all(re.match(r"^\d", c) for c in cells[:15]), row
     assert cells[15] == "not installed" or re.match(r"^\d", cells[15]), row
     assert (tmp_path / "n10" / "plain-site" / "index.html").is_file()
+
+
+@pytest.mark.slow  # a few seconds: validate and report only, at the smoke size
+def test_benchmark_without_the_build_measures_validate_and_report(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.benchmark", "10", "--no-build", "--keep", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    row = next(line for line in run.stdout.splitlines() if line.startswith("| 10 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    measured = {cells[i] for i in (1, 2, 3, 4)}
+    assert all(re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d\)", c) for c in measured), row
+    assert cells[5] == "-" and cells[12].endswith("MiB"), row
+    assert not (tmp_path / "n10" / "site").exists(), "nothing was built"
