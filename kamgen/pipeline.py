@@ -9,7 +9,7 @@ there is no error. It words nothing and knows no output: the use cases in
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,22 +120,33 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(project: Project, paths: Sequence[Path] | None = None, *, progress: Tick = no_tick) -> Result:
+LoadAccount = Callable[[Project, Path, Settings | None], tuple[AccountRecord | None, list[Problem]]]
+
+
+def load(
+    project: Project,
+    paths: Sequence[Path] | None = None,
+    *,
+    progress: Tick = no_tick,
+    load_one: LoadAccount | None = None,
+) -> Result:
     """Load and check the settings and the accounts; collect every problem.
 
-    ``progress`` is told ``(done, total)`` after each account file."""
+    ``progress`` is told ``(done, total)`` after each account file;
+    ``load_one`` (default :func:`load_account`) loads one account file, so
+    that the live preview can keep the files that did not change."""
     with collector_paused():
-        return _load(project, paths, progress)
+        return _load(project, paths, progress, load_one or load_account)
 
 
-def _load(project: Project, paths: Sequence[Path] | None, progress: Tick) -> Result:
+def _load(project: Project, paths: Sequence[Path] | None, progress: Tick, load_one: LoadAccount) -> Result:
     settings, problems = load_settings(project)
     records: list[AccountRecord] = []
     first_file: dict[str, str] = {}
     files = account_files(project, paths)
     problems += no_accounts(project, files)
     for done, path in enumerate(files, 1):
-        record, found = load_account(project, path, settings)
+        record, found = load_one(project, path, settings)
         progress(done, len(files))
         problems.extend(found)
         duplicate = duplicate_of(project, path, first_file)

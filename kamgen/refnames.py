@@ -37,10 +37,12 @@ def names(
     team: Mapping[str, Member],
     portfolio: Portfolio | None = None,
     page: str = "",
+    html: bool = False,
 ) -> Markup:
     """Ids of one kind as names, comma-separated; ``page`` is the account
-    page's path when linking to its rows from another page."""
-    return Markup(", ").join(_name(kind, i, record, team, portfolio, page) for i in ids)
+    page's path when linking to its rows from another page; ``html`` for a
+    raw HTML block, where Markdown links are not read."""
+    return Markup(", ").join(_name(kind, i, record, team, portfolio, page, html) for i in ids)
 
 
 def _name(
@@ -50,17 +52,23 @@ def _name(
     team: Mapping[str, Member],
     portfolio: Portfolio | None,
     page: str,
+    html: bool = False,
 ) -> Markup:
     if kind in _ROWS:
         anchor, attr = _ROWS[kind]
         item = record.items[kind].get(item_id) if record is not None else None
         text = getattr(item, attr) if item is not None else item_id
-        return Markup("[{}]({})").format(escape.md(text), escape.url(page, "#", anchor, item_id))
+        link = _HTML_LINK if html else _MD_LINK
+        return link.format(escape.text(text), escape.url(page, "#", anchor, item_id))
     if kind == "team member":
         member = team.get(item_id)
-        return escape.md(member.name if member else item_id)
+        return escape.text(member.name if member else item_id)
     titles = {c.id: c.title for c in portfolio.checklists} if portfolio is not None else {}
-    return escape.md(titles.get(item_id, item_id))
+    return escape.text(titles.get(item_id, item_id))
+
+
+_MD_LINK = Markup("[{}]({})")
+_HTML_LINK = Markup('<a href="{1}">{0}</a>')
 
 
 @jinja2.pass_context
@@ -70,21 +78,22 @@ def ref_filter(
     attr: str,
     record: AccountRecord | None = None,
     page: str = "",
+    html: bool = False,
 ) -> Markup:
     """``{{ action | ref("goal") }}``: the ids in a reference field as names.
-    ``record`` defaults to the page's ``record``."""
+    ``record`` defaults to the page's ``record``; ``html=True`` inside raw
+    HTML (a table written as HTML)."""
     ids = _ids(getattr(item, attr))
     record = record if record is not None else ctx.get("record")
     kind = refs.kind_of(type(item), attr)
-    shown = names(
-        kind, ids, record=record, team=ctx.get("team") or {}, portfolio=ctx.get("portfolio"), page=page
-    )
+    team, portfolio = ctx.get("team") or {}, ctx.get("portfolio")
+    shown = names(kind, ids, record=record, team=team, portfolio=portfolio, page=page, html=html)
     hidden = _hidden_count(item, attr, ids, record, ctx.get("whole") or {})
     if not hidden:
         return shown
     # Said, never left as an empty cell: the build left someone out here.
-    placeholder = Markup("*{}*").format(
-        escape.md(ctx["t"]("restricted_contact" if kind == "stakeholder" else "restricted_item"))
+    placeholder = Markup("<em>{}</em>" if html else "*{}*").format(
+        escape.text(ctx["t"]("restricted_contact" if kind == "stakeholder" else "restricted_item"))
     )
     return Markup(", ").join([p for p in (shown, placeholder) if p])
 

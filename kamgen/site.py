@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,27 +64,95 @@ def write_docs(project: Project, pages: list[Page]) -> Path:
     that a live-preview server watching the folder is not woken for nothing.
     """
     docs = project.work_dir / "docs"
-    wanted: dict[str, bytes] = {}
-    if project.docs_dir.is_dir():
-        for path in sorted(project.docs_dir.rglob("*")):
-            if path.is_file():
-                wanted[path.relative_to(project.docs_dir).as_posix()] = path.read_bytes()
-    for page in pages:
-        wanted[page.path] = page.content.encode("utf-8")
-    docs.mkdir(parents=True, exist_ok=True)
-    for existing in sorted(docs.rglob("*"), reverse=True):
-        rel = existing.relative_to(docs).as_posix()
-        if existing.is_file() and rel not in wanted:
-            existing.unlink()
-        elif existing.is_dir() and not any(existing.iterdir()):
-            existing.rmdir()
-    for rel, content in wanted.items():
-        target = docs / rel
-        if target.is_file() and target.read_bytes() == content:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    DocsFolder(docs).sync(project, pages)
     return docs
+
+
+@dataclass
+class Synced:
+    """What a sync changed, by path relative to the docs folder."""
+
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    handwritten: bool = False  # a hand-written doc was among them
+    held: list[str] = field(default_factory=list)  # changed, but left for the next sync
+    created: list[str] = field(default_factory=list)  # written, and not there before
+
+
+class DocsFolder:
+    """A docs folder and what was last synced into it.
+
+    The first sync compares with the files on disk; later ones compare with
+    what they wrote, in memory, so that a live preview that reuses most pages
+    reads none of them back."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known: dict[str, str | bytes] | None = None
+        self.own: set[str] = set()  # the hand-written docs among them
+
+    def sync(self, project: Project, pages: list[Page], first: Callable[[str], bool] | None = None) -> Synced:
+        """Write what changed and remove what went; with ``first``, when some
+        changed files pass it, write only those, and hold the others back
+        for the next sync."""
+        own: dict[str, str | bytes] = {}
+        if project.docs_dir.is_dir():
+            for path in sorted(project.docs_dir.rglob("*")):
+                if path.is_file():
+                    own[path.relative_to(project.docs_dir).as_posix()] = path.read_bytes()
+        wanted: dict[str, str | bytes] = {**own, **{page.path: page.content for page in pages}}
+        known = self.known if self.known is not None else self._on_disk()
+        synced = Synced()
+        if first is not None:
+            changed = [rel for rel, content in wanted.items() if not _same(known.get(rel), content)]
+            gone = known.keys() - wanted.keys()
+            # A new page goes now too: MkDocs links to a page only if it exists.
+            now = [rel for rel in changed if first(rel) or rel not in known]
+            if now and (len(now) < len(changed) or gone):
+                synced.held = [rel for rel in [*changed, *gone] if rel not in now]
+                wanted = {**known, **{rel: wanted[rel] for rel in now}}
+        for rel in sorted(known.keys() - wanted.keys(), reverse=True):
+            (self.path / rel).unlink(missing_ok=True)
+            synced.removed.append(rel)
+        if synced.removed:
+            self._prune()
+        for rel, content in wanted.items():
+            if _same(known.get(rel), content):
+                continue
+            target = self.path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(_bytes(content))
+            synced.written.append(rel)
+        synced.created = [rel for rel in synced.written if rel not in known]
+        mine = self.own | own.keys()
+        synced.handwritten = any(rel in mine for rel in synced.written + synced.removed)
+        self.known, self.own = wanted, set(own)
+        return synced
+
+    def _on_disk(self) -> dict[str, str | bytes]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        return {
+            path.relative_to(self.path).as_posix(): path.read_bytes()
+            for path in self.path.rglob("*")
+            if path.is_file()
+        }
+
+    def _prune(self) -> None:
+        for folder in sorted(self.path.rglob("*"), reverse=True):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _same(old: str | bytes | None, new: str | bytes) -> bool:
+    if old is None:
+        return False
+    if type(old) is type(new):
+        return old == new
+    return _bytes(old) == _bytes(new)
 
 
 def nav_config(items: list[NavItem]) -> list[Any]:
@@ -279,22 +349,41 @@ def build_site(project: Project, settings: Settings, site: Site, site_dir: Path,
                 shutil.rmtree(staging)
 
 
+# What a preview shows now: the problems, the pages (None: keep the last),
+# and whether their summary pages are from before (asked for a quick answer).
+Pages = Callable[[bool], "tuple[list[Problem], Site | None, bool]"]
+
+# The preview being served, by the config file MkDocs serves it from: the
+# plugin MkDocs makes finds its pages here.
+SERVING: dict[str, Pages] = {}
+
+# The folder `kamgen serve` builds from: its own, so that a `kamgen build`
+# meanwhile does not change what the preview shows, and the preview knows
+# every file in it.
+SERVE_DOCS = "serve-docs"
+
+
 def serve(
     project: Project,
     settings: Settings,
     dev_addr: str,
     *,
+    pages: Pages,
     visibility: Visibility = Visibility.INTERNAL,
     banner: str | None = None,
     quiet: bool = False,
 ) -> None:
-    """``mkdocs serve`` with kamgen's plugin, which re-renders before each
-    build at ``visibility``; ``banner`` is the restricted build's banner."""
+    """``mkdocs serve`` with kamgen's plugin, which asks ``pages`` for the
+    pages before each build at ``visibility``; ``banner`` is the restricted
+    build's banner. MkDocs builds dirty: the plugin decides which pages a
+    change reaches (see :mod:`kamgen.mkdocs_plugin`)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _quiet_jieba()
     if not quiet:
         logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Detected file changes", "Reloading"
+    # The plugin rebuilds whatever a change reaches, and all when needed.
+    logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
 
     plugins = list(_parent(project).get("plugins") or ["search"])
     # Its own folder: MkDocs reads it on every rebuild, and a `kamgen build`
@@ -302,10 +391,20 @@ def serve(
     overrides = _write_overrides(project, visibility, banner, "serve-overrides")
     cfg = config(project, settings, project.work_dir / "serve-site", [], [STYLESHEET], overrides=overrides)
     cfg.pop("nav")
+    cfg["docs_dir"] = SERVE_DOCS
     cfg["plugins"] = [*plugins, {"kamgen": {"visibility": visibility.value, "progress": not quiet}}]
     cfg["dev_addr"] = dev_addr
-    (project.work_dir / "docs").mkdir(parents=True, exist_ok=True)  # MkDocs checks it exists
-    mkdocs_serve(config_file=str(write_config(project, cfg, "serve.yml")), livereload=True)
+    (project.work_dir / SERVE_DOCS).mkdir(parents=True, exist_ok=True)  # MkDocs checks it exists
+    config_file = str(write_config(project, cfg, "serve.yml"))
+    SERVING[config_file] = pages
+    try:
+        mkdocs_serve(config_file=config_file, livereload=True, build_type="dirty")
+    finally:
+        SERVING.pop(config_file, None)
+
+
+def _no_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 # ------------------------------------------------------------------ progress
@@ -327,7 +426,9 @@ class Stages(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         self.reading = self.writing = Ticker(say, "")
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        self.total = len(files.documentation_pages())
+        # A dirty build (the preview's) reads and writes only the pages whose
+        # output is older than their source; a fresh build, all of them.
+        self.total = sum(1 for f in files.documentation_pages() if f.is_modified())
         self.say(f"MkDocs: reading {self.total} page(s)")
         self.reading = Ticker(self.say, "MkDocs: reading pages")
         return files
@@ -384,6 +485,35 @@ def problem_banner(problems: list[Problem]) -> str:
         f'<div id="kamgen-problems" role="alert" style="{_PROBLEMS_STYLE}">'
         f'<strong>{markupsafe.escape(head)}</strong><ul style="margin:.3em 0 0 1.2em">{items}</ul></div>'
     )
+
+
+WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
+
+
+def showing(app: WSGIApp, banner: Callable[[], str]) -> WSGIApp:
+    """``app`` with ``banner()`` first in the body of every HTML page it
+    serves: the problems are the server's, not the pages', so a change in
+    them needs no page rebuilt."""
+
+    def show(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        answered: list[Any] = []
+
+        def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answered[:] = [status, headers]
+            return lambda data: None  # the preview server never writes
+
+        body = b"".join(app(environ, hold))
+        status, headers = answered
+        text = banner()
+        html = any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers)
+        if text and html:
+            body = with_banner(body.decode("utf-8", errors="replace"), text).encode("utf-8")
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
+        start_response(status, headers)
+        return [body]
+
+    return show
 
 
 def with_banner(html: str, banner: str) -> str:

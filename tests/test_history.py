@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kamgen import app, history, vcs
-from kamgen.escape import md
+from kamgen.escape import text as escaped
 from kamgen.history import History, Unavailable
 from kamgen.pipeline import load
 from kamgen.project import Project
@@ -166,18 +166,18 @@ def test_a_stance_change_shows_its_date_author_subject_and_values(repo: Repo) ->
     assert found.of("acme").revisions == 3
     text = page(repo.project)
     cells = [
-        md("2026-03-10"),
+        escaped("2026-03-10"),
         "Zhou Min",
-        md("Stance: Neutral → Supporter"),
+        escaped("Stance: Neutral → Supporter"),
         "Anna Schmidt",
-        md("Zhou Min came round after the demo"),
+        escaped("Zhou Min came round after the demo"),
     ]
     assert "| " + " | ".join(cells) + " |" in text
     # The map as it was before each change, drawn at build time, in <details>.
     snapshots = found.of("acme").snapshots
     assert [s.date for s in snapshots] == [dt.date(2026, 3, 10), dt.date(2026, 1, 5)]
     assert [s.account.stakeholders[0].stance for s in snapshots] == [Stance.SUPPORTER, Stance.NEUTRAL]
-    assert text.count('<details class="kg-history-map" markdown="0">') == 2
+    assert text.count('<details class="kg-history-map" markdown="0" data-search-exclude>') == 2
     assert "<svg" in text.split("<details", 1)[1]
 
 
@@ -221,7 +221,7 @@ def test_a_revision_that_does_not_validate_is_skipped_and_counted(repo: Repo) ->
     assert [(c.subject, c.before, c.after) for c in found.changes] == [
         ("Fix the typo", Stance.NEUTRAL, Stance.SUPPORTER)
     ]
-    assert md("1 earlier revision(s)").split("&#40;")[0] in page(repo.project)
+    assert escaped("1 earlier revision(s)").split("(")[0] in page(repo.project)
 
 
 def test_an_oversized_revision_is_skipped_unread(repo: Repo) -> None:
@@ -326,7 +326,7 @@ def test_shallow_clone_shows_a_note(repo: Repo, tmp_path: Path) -> None:
     )
     assert read(Project(clone)).of("acme").unavailable is Unavailable.SHALLOW
     text = page(Project(clone))
-    assert md("No history: the site was built from a shallow clone") in text
+    assert escaped("No history: the site was built from a shallow clone") in text
     assert "Zhou Min came round" not in text
 
 
@@ -334,7 +334,7 @@ def test_a_folder_without_git_shows_a_note(repo: Repo, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(repo.root, copy, ignore=shutil.ignore_patterns(".git"))
     assert read(Project(copy)).unavailable is Unavailable.NO_REPOSITORY
-    assert md("No history: the project is not in a Git repository") in page(Project(copy))
+    assert escaped("No history: the project is not in a Git repository") in page(Project(copy))
 
 
 def test_no_git_installed_shows_a_note(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -342,7 +342,7 @@ def test_no_git_installed_shows_a_note(repo: Repo, tmp_path: Path, monkeypatch: 
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     assert read(repo.project).unavailable is Unavailable.NO_GIT
-    assert md("No history: the git command is not installed") in page(repo.project)
+    assert escaped("No history: the git command is not installed") in page(repo.project)
 
 
 def test_history_can_be_switched_off_or_capped(repo: Repo) -> None:

@@ -3,6 +3,8 @@ test in test_serve.py sees it come and go in a real preview)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from kamgen.problems import Level, Problem
 from kamgen.site import BANNER_PROBLEMS, problem_banner, with_banner
 
@@ -40,3 +42,30 @@ def test_a_long_list_is_capped_and_points_to_the_terminal() -> None:
     assert box.count("<li>") == BANNER_PROBLEMS + 1
     assert f"acme.yaml:{BANNER_PROBLEMS}:7" in box and f"acme.yaml:{BANNER_PROBLEMS + 1}:7" not in box
     assert "and 5 more: see the terminal" in box
+
+
+def test_the_server_puts_the_box_in_html_pages_only() -> None:
+    from kamgen.site import showing
+
+    def served(environ: dict[str, object], start_response: Any) -> list[bytes]:
+        html = environ["PATH_INFO"] == "/"
+        body = PAGE.encode() if html else b"<body>not a page"
+        start_response(
+            "200 OK",
+            [("Content-Type", "text/html" if html else "text/plain"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    shown = [""]
+    app = showing(served, lambda: shown[0])
+    answers: list[Any] = []
+
+    def get(path: str) -> tuple[dict[str, str], bytes]:
+        body = b"".join(app({"PATH_INFO": path}, lambda status, headers: answers.append(headers)))
+        return dict(answers[-1]), body
+
+    assert get("/") == ({"Content-Type": "text/html", "Content-Length": str(len(PAGE))}, PAGE.encode())
+    shown[0] = problem_banner([problem(10)])
+    headers, body = get("/")
+    assert body.decode() == with_banner(PAGE, shown[0]) and headers["Content-Length"] == str(len(body))
+    assert get("/x.txt")[1] == b"<body>not a page"

@@ -4,6 +4,8 @@ the visibility level it is given."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import threading
@@ -177,3 +179,68 @@ def test_serve_previews_the_restricted_level(sample_project: Project) -> None:
         body = _fetch(url) or ""
         assert RESTRICTED_BANNER in body
         assert '<meta name="kamgen-visibility" content="restricted">' in body
+
+
+# MkDocs' live-reload script (with the build's epoch and a request id) and the
+# server's own address are all that may differ between two servers.
+_LIVERELOAD = re.compile(r"<script>[^<]*livereload[^<]*</script>")
+
+
+def _site(base: str) -> dict[str, str]:
+    """Every page a server serves (by its sitemap), the sitemap and the search
+    index, with the server's address and live-reload script taken out."""
+    sitemap = _fetch(f"{base}/sitemap.xml") or ""
+    paths = sorted(loc.removeprefix(base) for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    assert len(paths) > 10, sitemap
+    served = {path: _fetch(f"{base}{path}") or "" for path in [*paths, "/sitemap.xml"]}
+    served = {path: _LIVERELOAD.sub("", html).replace(base, "BASE") for path, html in served.items()}
+    index = json.loads(_fetch(f"{base}/search/search_index.json") or "{}")
+    served["search"] = json.dumps(index, sort_keys=True, ensure_ascii=False)
+    return served
+
+
+def test_an_edit_rebuilds_only_what_it_reaches_and_equals_a_fresh_start(sample_project: Project) -> None:
+    """Saving an account rebuilds its page and the pages that summarise it,
+    not the others; what the server then shows, search index included, is
+    what a server started afresh on the same files shows."""
+    path = sample_project.accounts_dir / f"{ACCOUNT}.yaml"
+    gone = sample_project.accounts_dir / "nordwerk-maschinenbau.md"
+    with serving(sample_project) as (base, output):
+        url = f"{base}/accounts/{ACCOUNT}/"
+        _wait_for(url, "周敏")
+        before = _site(base)
+        # A new account name (on its page and the summaries), a new tag (a new
+        # page), another tier (another group) and a renamed person.
+        text = path.read_text(encoding="utf-8")
+        edited = (
+            text.replace("name: 廣州雅居家具製造有限公司", "name: 廣州雅居新家具")
+            .replace("tags: [furniture, up-market, price-sensitive]", "tags: [furniture, up-market, zz-new]")
+            .replace("tier: key", "tier: strategic")
+            .replace("name: 周敏", "name: 周大敏")
+        )
+        assert edited.count("廣州雅居新家具") == 1 and "zz-new" in edited and "周大敏" in edited
+        path.write_text(edited, encoding="utf-8")
+        _wait_for(url, "周大敏")
+        # The account's page comes first, the summaries in the build after.
+        _wait_for(f"{base}/accounts/", "廣州雅居新家具")
+        # Then an account goes: its page with it, and from the summaries.
+        gone.unlink()
+        _poll(lambda: _fetch(f"{base}/accounts/nordwerk-maschinenbau/") is None, "the removed page went")
+        _poll(
+            lambda: "nordwerk-maschinenbau/" not in (_fetch(f"{base}/accounts/") or "x"), "it left the index"
+        )
+        after = _site(base)
+    log = output.text()
+    built = [int(n) for n in re.findall(r"MkDocs: reading (\d+) page", log)]
+    assert len(built) >= 3 and max(built[1:]) < built[0], log
+    assert "MkDocs: the summary pages next" in log, log
+    # The summaries followed the edit.
+    assert "廣州雅居新家具" in after["/accounts/"] and "廣州雅居新家具" not in before["/accounts/"]
+    assert "/tags/zz-new/" in after and "/tags/zz-new/" not in before
+    assert "/accounts/nordwerk-maschinenbau/" not in after
+    with serving(sample_project) as (fresh_base, _output):
+        _wait_for(f"{fresh_base}/accounts/{ACCOUNT}/", "周大敏")
+        fresh = _site(fresh_base)
+    assert after.keys() == fresh.keys()
+    for path_, html in fresh.items():
+        assert after[path_] == html, path_

@@ -4,14 +4,14 @@ The map is laid out in Python at build time, so the site needs no JavaScript
 and no diagram service, and the map prints and works offline. Who sits
 where is :mod:`ordering`'s; the formal lines are :mod:`routing`'s and the
 informal ones :mod:`informal`'s; this module puts them into coordinates and
-measures the result (:class:`~kamgen.drawings.geometry.Quality`), which it
-returns with the geometry.
+measures the result (:class:`~kamgen.drawings.geometry.Quality`) when asked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from kamgen.drawings import legend
 from kamgen.drawings.cards import card
@@ -46,7 +46,13 @@ class MapLayout:
     boxes: dict[str, Box]
     edges: tuple[Edge, ...]
     legend: Box
-    quality: Quality
+
+    @cached_property
+    def quality(self) -> Quality:
+        """Measured when asked (tests, not the build): it compares every pair of lines."""
+        if not self.boxes:
+            return Quality(0, self.height, 0)
+        return quality(self.boxes, self.edges, self.height)
 
 
 def layout_map(
@@ -62,7 +68,7 @@ def layout_map(
     persons = people(account)
     if not persons:
         w, h = _empty_size(labels)
-        return MapLayout(w, h, {}, (), Box("legend", 0, 0, 0, 0), Quality(0, h, 0))
+        return MapLayout(w, h, {}, (), Box("legend", 0, 0, 0, 0))
     cards = {p.id: card(p, labels, team_names or {}) for p in persons}
     managers = managers_of(persons)
     seats = grid(cards, managers)
@@ -75,9 +81,7 @@ def layout_map(
     inner = router.width - 2 * MARGIN
     key = Box("legend", MARGIN, bottom + LAYER_CHANNEL, inner, legend.height(legend.keys(labels, inner)), -1)
     height = key.bottom + MARGIN
-    return MapLayout(
-        router.width, height, router.boxes, tuple(edges), key, quality(router.boxes, edges, height)
-    )
+    return MapLayout(router.width, height, router.boxes, tuple(edges), key)
 
 
 def _coordinates(grid: Grid, lanes: Lanes, least_width: float) -> Router:
