@@ -130,7 +130,10 @@ class _Builder:
             return node.value
         if node.tag in NUMBER_TAGS and ":" in node.value:
             quoted = self.out.limits.quote(node.value)
-            value = self.constructor.construct_object(node)
+            try:
+                value = self.constructor.construct_object(node)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+                return node.value  # `!!int 1:zz` is no number: the schema reports the text
             self.out.add(self.pos(node.start_mark), codes.IMPLICIT_TYPE, base_sixty(quoted, value))
             self.doc.reported.add(key)
             return node.value

@@ -95,6 +95,15 @@ def base_sixty(root: Path) -> None:
     )
 
 
+def tagged_base_sixty(root: Path) -> None:
+    # An explicit tag makes PyYAML convert the text itself, and '1:zz' is no number.
+    write(
+        root,
+        "acme.yaml",
+        MINIMAL + "actions:\n  - {id: a, title: T, kind: demo, owner: li-wei, effort_hours: !!int 1:zz}\n",
+    )
+
+
 def control_character(root: Path) -> None:
     write(root, "acme.yaml", MINIMAL.replace("name: Acme", 'name: "Acme\\x80"'))
 
@@ -126,6 +135,10 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "12:30": (
         base_sixty,
         ["acme.yaml:5:64: error K006 '12:30' is read by YAML as an integer in base 60 (750)"],
+    ),
+    "!!int 1:zz": (
+        tagged_base_sixty,
+        ["acme.yaml:5:64: error K103 T (a): effort_hours: expected a number, found str '1:zz'"],
     ),
     "U+0080": (control_character, ["acme.yaml:1:7: error K106 name: 'Acme\\x80' is not plain text"]),
     "300 problems": (many_problems, ["acme.yaml:204:1: error K015 and 100 more problem(s) in this file"]),
