@@ -39,7 +39,7 @@ from kamgen.schema import Language, Visibility
 
 @dataclass(frozen=True)
 class Page:
-    path: str  # relative to the docs root, forward slashes, ends in .md
+    path: str  # relative to the docs root, forward slashes; a page ends in .md
     content: str
 
 
