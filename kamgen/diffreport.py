@@ -93,6 +93,8 @@ def _who(change: Change) -> str:
 def _word(group: str, value: Value | Param) -> str:
     if value is None:
         return "unknown"
+    if group == "tactic":  # tactics in order, "go-around, whisper"
+        return " then ".join(EN.enum("tactic", v).lower() for v in str(value).split(", "))
     return EN.enum(_ENUMS.get(group, group), str(value)).lower()
 
 
