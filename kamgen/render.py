@@ -184,7 +184,7 @@ def _weblink(link: Link) -> Markup:
     if not is_http_url(link.url):
         return Markup("{} ({})").format(escape.text(link.title), escape.text(link.url))
     # Percent-encode what could end the link destination or start syntax in it.
-    href = urllib.parse.quote(link.url, safe="/#:?=&%@+,;-._~")
+    href = urllib.parse.quote(link.url, safe="/#:?=&%@+,;-._~[]")
     return Markup("[{}]({})").format(escape.text(link.title), Markup(href))
 
 

@@ -11,6 +11,7 @@ editor shows them on hover.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from enum import StrEnum
 from typing import Annotated, Any
@@ -21,10 +22,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     Strict,
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from kamgen.ids import ID_PATTERN
 from kamgen.refs import Ref
@@ -277,7 +280,28 @@ class Comparison(StrEnum):
 # plain text form; kamgen.yml can narrow them (see ExtraSettings, K212).
 ExtraKey = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=80, pattern=TEXT_PATTERN)]
 ExtraScalar = Bool | Int | Number | Date | Text
-ExtraValue = ExtraScalar | list[ExtraScalar]
+
+
+def _extra_value(value: Any) -> Any:
+    # One check, not a union: a union reports each of its branches, and a
+    # mapping's branch names would read as its keys.
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, bool | int | dt.date) or (isinstance(item, float) and math.isfinite(item)):
+            continue
+        if isinstance(item, str) and 0 < len(item) <= 5000 and re.match(TEXT_PATTERN, item):
+            continue
+        raise PydanticCustomError(
+            "extra_value_type", "expected text, a number, true or false, a date or a list"
+        )
+    return value
+
+
+_EXTRA_SCALAR_SCHEMA = {"type": ["string", "number", "boolean"]}
+ExtraValue = Annotated[
+    Any,
+    PlainValidator(_extra_value),
+    WithJsonSchema({"anyOf": [_EXTRA_SCALAR_SCHEMA, {"type": "array", "items": _EXTRA_SCALAR_SCHEMA}]}),
+]
 Extra = dict[ExtraKey, ExtraValue]
 
 

@@ -24,6 +24,8 @@ pytestmark = pytest.mark.site
 CANARIES = {
     "stakeholder": "Canarystakeholderzq",
     "stakeholder alias": "Canaryaliaszq",
+    "stakeholder extra": "Canaryextrazq",
+    "stakeholder link": "Canarylinkzq",
     "interest": "Canaryinterestzq",
     "interest by default": "Canarydefaultzq",
     "practice": "Canarypracticezq",
@@ -52,7 +54,14 @@ def account() -> dict[str, object]:
         "stakeholders": [
             {"id": "open", "name": "Open Person", "influence": "high", "stance": "supporter"},
             {"id": "other", "name": "Other Person"},
-            {"id": "secret", "name": c["stakeholder"], "aliases": [c["stakeholder alias"], c["中文"]], **R},
+            {
+                "id": "secret",
+                "name": c["stakeholder"],
+                "aliases": [c["stakeholder alias"], c["中文"]],
+                "extra": {"wechat": c["stakeholder extra"]},
+                "links": [{"title": c["stakeholder link"], "url": "https://crm.example.com/p/1"}],
+                **R,
+            },
         ],
         "relationships": [
             {
