@@ -216,6 +216,7 @@ def _account_visibility(
         ("visibility", a.visibility, b.visibility),
         ("why_key_visibility", a.why_key_visibility, b.why_key_visibility),
         ("narrative_visibility", a.narrative_visibility, b.narrative_visibility),
+        ("extra_visibility", a.extra_visibility, b.extra_visibility),
         ("qualification.visibility", a.qualification.visibility, b.qualification.visibility),
     )
     for name, before, after in pairs:

@@ -156,6 +156,7 @@ def _finding(verb: str) -> Callable[[Change, Mapping[str, str]], str]:
 _PARTS = {
     "why_key_visibility": "visibility of why it is key",
     "narrative_visibility": "visibility of the narrative",
+    "extra_visibility": "visibility of the custom fields and links",
     "qualification.visibility": "visibility of the qualification figures",
 }
 

@@ -137,6 +137,8 @@ def _hide_account_text(account: Account, allowed: set[Visibility]) -> Account:
     update: dict[str, Any] = {}
     if account.why_key and account.why_key_visibility not in allowed:
         update["why_key"] = None
+    if (account.extra or account.links) and account.extra_visibility not in allowed:
+        update["extra"], update["links"] = {}, []
     qualification: Qualification | None = account.qualification  # None once redaction dropped it
     if qualification is None or qualification.visibility not in allowed:
         # The figures go; the verdict is computed from the whole account.
@@ -178,6 +180,7 @@ def with_defaults(account: Account, defaults: VisibilityDefaults) -> Account:
             ]
     for field_name, level in (
         ("why_key_visibility", defaults.why_key),
+        ("extra_visibility", defaults.extra),
         ("narrative_visibility", defaults.narrative),
     ):
         if field_name not in account.model_fields_set:

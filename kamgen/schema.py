@@ -556,6 +556,8 @@ class Account(Model):
     lists of them. kamgen.yml `extra` can require and type them."""
     links: list[Link] = []
     """Links about the account: the CRM record, a shared folder, the contract."""
+    extra_visibility: Visibility = Visibility.INTERNAL
+    """Who may see the account's `extra` fields and `links` (a person's go with the person)."""
     narrative_visibility: Visibility = Visibility.INTERNAL
     """Who may see the Markdown body of a .md account."""
 
@@ -697,6 +699,8 @@ class VisibilityDefaults(Model):
     qualification: Visibility = Visibility.INTERNAL
     why_key: Visibility = Visibility.INTERNAL
     narrative: Visibility = Visibility.INTERNAL
+    extra: Visibility = Visibility.INTERNAL
+    """The account's own `extra` fields and `links`."""
     interest_kinds: InterestKindDefaults = InterestKindDefaults()
     """By kind of interest: an interest of a kind listed here without its own visibility gets
     the stricter of this and `interests`. A kickback (`personal-gain`) is restricted by default."""

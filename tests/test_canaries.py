@@ -26,6 +26,8 @@ CANARIES = {
     "stakeholder alias": "Canaryaliaszq",
     "stakeholder extra": "Canaryextrazq",
     "stakeholder link": "Canarylinkzq",
+    "account extra": "Canaryaccountextrazq",
+    "account link": "Canaryaccountlinkzq",
     "interest": "Canaryinterestzq",
     "interest by default": "Canarydefaultzq",
     "practice": "Canarypracticezq",
@@ -50,6 +52,9 @@ def account() -> dict[str, object]:
         "tier": "key",
         "why_key": f"Because {c['why key']}",
         "why_key_visibility": "restricted",
+        "extra": {"crm_id": c["account extra"]},
+        "links": [{"title": c["account link"], "url": "https://crm.example.com/a/1"}],
+        "extra_visibility": "restricted",
         "qualification": {"purchases": [{"period": 2025, "amount": 987654321}], **R},
         "stakeholders": [
             {"id": "open", "name": "Open Person", "influence": "high", "stance": "supporter"},

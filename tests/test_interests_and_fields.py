@@ -308,6 +308,32 @@ def test_an_unsafe_link_is_a_problem_and_never_a_link(project: Project) -> None:
         assert parsed.hrefs == [] and " ".join(u.split()) in " ".join("".join(parsed.text).split())
 
 
+@pytest.mark.parametrize(
+    ("fields", "settings", "shown"),
+    [
+        ("visibility: public\n", "", {"internal", "restricted"}),
+        ("visibility: public\nextra_visibility: public\n", "", {"public", "internal", "restricted"}),
+        ("extra_visibility: restricted\n", "", {"restricted"}),
+        ("", "visibility_defaults: {extra: restricted}\n", {"restricted"}),
+    ],
+)
+def test_the_accounts_own_fields_and_links_have_their_visibility(
+    project: Project, fields: str, settings: str, shown: set[str]
+) -> None:
+    project.settings_file.write_text(SETTINGS + settings, encoding="utf-8")
+    text = (
+        MINIMAL + fields + "extra: {crm_id: X-1}\nlinks: [{title: CRM, url: 'https://crm.example.com/1'}]\n"
+    )
+    (project.accounts_dir / "acme.yaml").write_text(text, encoding="utf-8")
+    result = load(project)
+    assert result.portfolio is not None and result.problems == []
+    for level in Visibility:
+        accounts = result.portfolio.visible(level).accounts
+        if accounts:
+            data = accounts[0].data
+            assert (data.extra == {"crm_id": "X-1"}) == (level.value in shown) == bool(data.links)
+
+
 def test_extra_values_are_shown_as_written(project: Project) -> None:
     text = MINIMAL + "extra:\n  crm_id: 120045\n  since: 2024-02-29\n  vip: true\n  sites: [Leeds, 7, no]\n"
     (project.accounts_dir / "acme.yaml").write_text(text, encoding="utf-8")
