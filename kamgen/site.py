@@ -24,7 +24,7 @@ import yaml
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
-from kamgen import outdir
+from kamgen import languages, outdir
 from kamgen.problems import Level, Problem
 from kamgen.progress import Say, Ticker
 from kamgen.project import Project
@@ -37,10 +37,16 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page as MkDocsPage
 
-# Material's theme language for each site language.
-THEME_LANGUAGE = {Language.EN: "en", Language.ZH_HANT: "zh-Hant"}
-# Hand-written docs in another language than English live in docs/<language>/.
-LANGUAGE_DIRS = {lang.value for lang in Language if lang is not Language.EN}
+
+def theme_language(language: Language) -> str:
+    """Material's theme language for a site language, as its catalogue says
+    (`meta.theme`): Simplified Chinese is Material's `zh`."""
+    return languages.text(language.value, "meta", "theme") or languages.ENGLISH
+
+
+def language_dirs() -> set[str]:
+    """Hand-written docs in another language than English live in docs/<language>/."""
+    return {lang.value for lang in Language if lang is not Language.EN}
 
 
 # mkdocs.yml values that are plain text by MkDocs' own definition but that
@@ -189,7 +195,7 @@ def config(
     search_dict: Path | None = None,
     overrides: Path | None = None,
 ) -> dict[str, Any]:
-    other_languages = sorted(LANGUAGE_DIRS - {settings.language.value})
+    other_languages = sorted(language_dirs() - {settings.language.value})
     excluded = [f"/{lang}/" for lang in other_languages]
     if settings.language is not Language.EN:
         # English method pages sit at the top of docs/; another language's
@@ -204,7 +210,7 @@ def config(
         "site_name": str(markupsafe.escape(settings.site.title)),
         "theme": {
             "name": "material",
-            "language": THEME_LANGUAGE[settings.language],
+            "language": theme_language(settings.language),
             **({"custom_dir": str(overrides)} if overrides else {}),
         },
         "nav": nav_config(nav),
