@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -286,12 +286,12 @@ def _with_search_dictionary(plugins: Any, path: Path) -> list[Any]:
     return out
 
 
-def write_search_dictionary(project: Project, terms: list[str]) -> Path:
+def write_search_dictionary(project: Project, terms: Mapping[str, int]) -> Path:
     path = project.work_dir / "search-words.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     # jieba's user dictionary: one "word frequency" a line; a high frequency
-    # makes the segmenter prefer the whole name.
-    path.write_text("".join(f"{term} 100000\n" for term in terms), encoding="utf-8")
+    # makes the segmenter prefer the whole name (see kamgen.search).
+    path.write_text("".join(f"{term} {freq}\n" for term, freq in terms.items()), encoding="utf-8")
     return path
 
 
