@@ -58,11 +58,15 @@ def codes() -> list[str]:
 @cache
 def catalogue(code: str) -> dict[str, Any]:
     """The catalogue of a language as written; empty for one there is no file
-    for, or a file that is not a mapping (English then speaks for it)."""
+    for, or a file that cannot be read or is not a mapping (English then
+    speaks for it: a team's broken catalogue must not stop a build)."""
     path = files().get(code)
     if path is None:
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
     return data if isinstance(data, dict) else {}
 
 

@@ -126,6 +126,11 @@ def test_folders_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.M
         assert languages.text("xx", "label", "home") == "Hjem"
         assert languages.text("xx", "label", "stakeholders") == "Stakeholders"  # English's
         assert languages.text("xx", "label", "no-such-key") is None
+        # A catalogue that is not YAML speaks English rather than failing.
+        (tmp_path / "yy.yml").write_text("label: [unclosed\n", encoding="utf-8")
+        languages.files.cache_clear()
+        assert "yy" in languages.codes()
+        assert languages.text("yy", "label", "home") == "Home"
     finally:
         monkeypatch.delenv(languages.ENV)
         languages.files.cache_clear()
