@@ -14,6 +14,7 @@ import functools
 import hashlib
 import html
 import json
+import re
 import traceback
 import urllib.parse
 from collections.abc import Mapping
