@@ -302,3 +302,48 @@ def test_a_restricted_plan_says_so_on_paper(browser: Browser, sample_project: Pr
             page.context.close()
     first = plain(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     assert banner and plain(banner) in first, f"the restricted marking {banner!r} is not on the printed plan"
+
+
+PRINT_INK_JS = """() => {
+  const ink = (el, prop) => getComputedStyle(el)[prop];
+  const typeset = document.querySelector('.md-typeset');
+  const cell = document.querySelector('.md-typeset td');
+  const name = document.querySelector('svg.kg-map .kg-node text');
+  const box = document.querySelector('svg.kg-map .kg-box');
+  return {
+    scheme: document.body.getAttribute('data-md-color-scheme'),
+    text: ink(typeset, 'color'), cell: ink(cell, 'color'),
+    mapName: ink(name, 'fill'), box: ink(box, 'fill'),
+  };
+}"""
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance (WCAG) of a computed rgb()/rgba() colour over white paper."""
+    parts = [float(x) for x in colour[colour.index("(") + 1 : -1].split(",")]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    channels = [(c / 255) * alpha + (1 - alpha) for c in parts[:3]]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_a_page_read_in_dark_mode_prints_dark_ink_on_white(browser: Browser, base_url: str) -> None:
+    """Paper is white whatever the screen's scheme: text, table cells and the
+    map's names print dark, and the map's boxes light (≥ 4.5:1 between them)."""
+    context = browser.new_context(viewport=DESKTOP, color_scheme="dark", service_workers="block")
+    context.route(lambda u: not is_local(u), lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}accounts/guangzhou-yaju-furniture/")
+        page.wait_for_load_state("networkidle")
+        on_screen: dict[str, str] = page.evaluate(PRINT_INK_JS)
+        page.emulate_media(media="print")
+        on_paper: dict[str, str] = page.evaluate(PRINT_INK_JS)
+    finally:
+        context.close()
+    assert on_screen["scheme"] == "slate", "the page did not open in dark mode"
+    assert luminance(on_screen["text"]) > 0.5, f"dark mode shows light text on screen: {on_screen}"
+    for key in ("text", "cell", "mapName"):
+        assert luminance(on_paper[key]) < 0.1, f"{key} prints light on white paper: {on_paper}"
+    contrast = (luminance(on_paper["box"]) + 0.05) / (luminance(on_paper["mapName"]) + 0.05)
+    assert contrast >= 4.5, f"map names on their boxes print at {contrast:.2f}:1: {on_paper}"

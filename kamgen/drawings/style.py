@@ -15,6 +15,13 @@ from dataclasses import dataclass
 REPORTS_TO = "reports-to"
 SLATE = '[data-md-color-scheme="slate"]'
 
+
+def on_screen(rules: str) -> str:
+    """Slate rules for the screen only: paper is white, so a page read in
+    dark mode prints with the light colours."""
+    return "@media screen{" + rules + "}"
+
+
 # ---------------------------------------------------------------- relationship map
 
 
@@ -82,11 +89,10 @@ LINES: dict[str, Line] = {
 def map_sheet() -> str:
     slate = f"{SLATE} .kg-map"
     fg, muted, bg = "--md-default-fg-color", "--md-default-fg-color--light", "--md-default-bg-color"
+    dark = [f"{slate} text{{fill:{DARK_MAP_TEXT}}}", f"{slate} .kg-muted{{fill:{DARK_MAP_MUTED}}}"]
     rules = [
         f".kg-map text{{fill:{MAP_TEXT}}}",
         f".kg-map .kg-muted{{fill:{MAP_MUTED}}}",
-        f"{slate} text{{fill:{DARK_MAP_TEXT}}}",
-        f"{slate} .kg-muted{{fill:{DARK_MAP_MUTED}}}",
         f".kg-map .kg-badge{{fill:var({bg}, #fff);stroke:var({muted}, #5c5f66)}}",
         f".kg-map .kg-swatch{{fill:var({bg}, #fff);stroke:var({fg}, #1b1b1b)}}",
         f".kg-map .kg-legend-box{{fill:none;stroke:var({fg}--lightest, #e0e0e0)}}",
@@ -94,17 +100,17 @@ def map_sheet() -> str:
     ]
     for stance, paint in STANCE_PAINT.items():
         rules.append(f".kg-map .kg-stance-{stance}{{fill:{paint.fill};stroke:{paint.stroke}}}")
-        rules.append(f"{slate} .kg-stance-{stance}{{fill:{paint.dark_fill};stroke:{paint.dark_stroke}}}")
+        dark.append(f"{slate} .kg-stance-{stance}{{fill:{paint.dark_fill};stroke:{paint.dark_stroke}}}")
     for kind, line in LINES.items():
         rules.append(f".kg-map .kg-edge-{kind}{{stroke:{line.colour}}}")
-        rules.append(f"{slate} .kg-edge-{kind}{{stroke:{line.dark}}}")
+        dark.append(f"{slate} .kg-edge-{kind}{{stroke:{line.dark}}}")
     arrow = LINES["influences"]
     rules.append(f".kg-map .kg-arrow{{fill:{arrow.colour}}}")
-    rules.append(f"{slate} .kg-arrow{{fill:{arrow.dark}}}")
+    dark.append(f"{slate} .kg-arrow{{fill:{arrow.dark}}}")
     # Last and more specific than the stance rules: people who left are grey whatever their stance.
     rules.append(f".kg-map .kg-left .kg-box{{fill:{LEFT_FILL};stroke:{LEFT_STROKE}}}")
-    rules.append(f"{slate} .kg-left .kg-box{{fill:{DARK_LEFT_FILL};stroke:{LEFT_STROKE}}}")
-    return "<style>" + "".join(rules) + "</style>"
+    dark.append(f"{slate} .kg-left .kg-box{{fill:{DARK_LEFT_FILL};stroke:{LEFT_STROKE}}}")
+    return "<style>" + "".join(rules) + on_screen("".join(dark)) + "</style>"
 
 
 # ---------------------------------------------------------------- timeline
@@ -150,10 +156,11 @@ _TIMELINE = (
     f"{SLATE} .kg-timeline .kg-action.kg-overdue circle"
     f"{{stroke:{RED_DARK};fill:#4a1c1c}}"
 )
+_TIMELINE_LIGHT, _TIMELINE_DARK = _TIMELINE.split(SLATE, 1)
 
 
 def timeline_sheet() -> str:
-    return f"<style>{_TIMELINE}</style>"
+    return f"<style>{_TIMELINE_LIGHT}{on_screen(SLATE + _TIMELINE_DARK)}</style>"
 
 
 # ---------------------------------------------------------------- charts
@@ -175,9 +182,9 @@ _CHART = (
     ".kg-chart .kg-capacity{fill:none;stroke:var(--md-default-fg-color,#222);"
     "stroke-width:1.5;stroke-dasharray:4 3}"
     ".kg-chart .kg-over{fill:#c62828}"
-    f"{SLATE} .kg-chart .kg-over{{fill:#ef9a9a}}"
 )
+_CHART_DARK = f"{SLATE} .kg-chart .kg-over{{fill:#ef9a9a}}"
 
 
 def chart_sheet() -> str:
-    return f"<style>{_CHART}</style>"
+    return f"<style>{_CHART}{on_screen(_CHART_DARK)}</style>"
