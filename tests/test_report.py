@@ -41,6 +41,7 @@ def test_json_report_shape_is_stable(sample_report: str) -> None:
         "owner",
         "health",
         "qualification",
+        "development",
         "effort",
         "last_activity",
     }
@@ -48,6 +49,22 @@ def test_json_report_shape_is_stable(sample_report: str) -> None:
     statuses = {a["id"]: a["health"]["status"] for a in data["accounts"]}
     assert set(statuses.values()) == {"red", "amber", "green"}
     assert data["portfolio"]["mismatches"] == ["megamart-retail"]
+
+
+def test_json_report_gives_each_account_its_development_verdict(sample_report: str) -> None:
+    """Issue 12: the Guangzhou case (attractive, our position weak) is a develop
+    account; the verdicts are counted, and the field is additive (version 2)."""
+    data = json.loads(sample_report)
+    dev = {a["id"]: a["development"] for a in data["accounts"]}
+    guangzhou = dev["guangzhou-yaju-furniture"]
+    assert guangzhou["verdict"] == "develop"
+    assert guangzhou["attractive"] and not guangzhou["strong"]
+    assert guangzhou["share_of_wallet"] == pytest.approx(2_900_000 / 18_000_000 * 100, abs=0.01)
+    assert (guangzhou["key_players"], guangzhou["key_players_covered"]) == (3, 2)
+    counts = data["portfolio"]["verdict_counts"]
+    assert list(counts) == ["key", "develop", "maintain", "reconsider"]
+    assert sum(counts.values()) == len(data["accounts"])
+    assert counts == {v: sum(d["verdict"] == v for d in dev.values()) for v in counts}
 
 
 def test_finding_parameters_keep_their_types_in_json(sample_report: str) -> None:
