@@ -421,6 +421,31 @@ class Memo:
         return {rec.id: self.made[rec.id] for rec in portfolio.accounts}
 
 
+def make_renderer(
+    portfolio: Portfolio,
+    templates_dir: Path | None,
+    *,
+    today: dt.date,
+    edit_base: str | None = None,
+    visibility: Visibility = Visibility.INTERNAL,
+    history: History | None = None,
+    memo: Memo | None = None,
+) -> Renderer:
+    """The renderer of ``portfolio`` for readers cleared to ``visibility``,
+    with each account's verdicts worked out (or kept in ``memo``)."""
+    memo = memo if memo is not None else Memo()
+    memo.start((portfolio.settings, today, edit_base, visibility, templates_dir, history))
+    made = memo.derive(portfolio, visibility, today)
+    visible = replace(portfolio, accounts=tuple(m.visible for m in made.values() if m.visible is not None))
+    labels = Labels(visible.settings.language)
+    health = {aid: m.health for aid, m in made.items() if m.health is not None}
+    qualification = {aid: m.qualification for aid, m in made.items()}
+    hidden = frozenset(aid for aid, m in made.items() if m.figures_hidden)
+    env = memo.env = memo.env or make_env(templates_dir, labels)
+    whole = {rec.id: rec for rec in portfolio.accounts}
+    return Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
+
+
 def render_site(
     portfolio: Portfolio,
     templates_dir: Path | None,
@@ -440,16 +465,10 @@ def render_site(
     given ``summaries`` (the portfolio pages of an earlier render), the
     portfolio pages are not rendered but those are given back."""
     memo = memo if memo is not None else Memo()
-    memo.start((portfolio.settings, today, edit_base, visibility, templates_dir, history))
-    made = memo.derive(portfolio, visibility, today)
-    visible = replace(portfolio, accounts=tuple(m.visible for m in made.values() if m.visible is not None))
-    labels = Labels(visible.settings.language)
-    health = {aid: m.health for aid, m in made.items() if m.health is not None}
-    qualification = {aid: m.qualification for aid, m in made.items()}
-    hidden = frozenset(aid for aid, m in made.items() if m.figures_hidden)
-    env = memo.env = memo.env or make_env(templates_dir, labels)
-    whole = {rec.id: rec for rec in portfolio.accounts}
-    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
+    renderer = make_renderer(
+        portfolio, templates_dir, today=today, edit_base=edit_base, visibility=visibility, history=history, memo=memo
+    )
+    made, visible = memo.made, renderer.portfolio
     pages = renderer.portfolio_pages() if summaries is None else list(summaries)
     for done, rec in enumerate(visible.accounts, 1):
         kept = made[rec.id]
