@@ -466,7 +466,13 @@ def render_site(
     portfolio pages are not rendered but those are given back."""
     memo = memo if memo is not None else Memo()
     renderer = make_renderer(
-        portfolio, templates_dir, today=today, edit_base=edit_base, visibility=visibility, history=history, memo=memo
+        portfolio,
+        templates_dir,
+        today=today,
+        edit_base=edit_base,
+        visibility=visibility,
+        history=history,
+        memo=memo,
     )
     made, visible = memo.made, renderer.portfolio
     pages = renderer.portfolio_pages() if summaries is None else list(summaries)

@@ -89,4 +89,4 @@ def test_the_home_page_does_not_grow_with_the_portfolio(tmp_path: Path) -> None:
     assert len(large.encode()) < 40_000
     linked = set(ACCOUNT_LINK.findall(large))
     assert len(linked) <= 3 * STATUS_NAMES + 3 * DASHBOARD_ROWS + MATRIX_POINTS
-    assert large.count("<a class=\"kg-point\"") == MATRIX_POINTS
+    assert large.count('<a class="kg-point"') == MATRIX_POINTS

@@ -23,7 +23,7 @@ LEFT, TOP, RIGHT, BOTTOM = 56.0, 14.0, 16.0, 52.0
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 FONT = 12
 LABEL_FONT = 11
-LABEL_MAX_W = 140.0
+LABEL_MAX_W = 170.0
 RADIUS = 6.0
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
