@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kamgen.project import Project
 from tests.cli_helpers import assert_golden
 from tests.cli_helpers import kamgen_here as kamgen
 from tests.conftest import MINIMAL
@@ -147,3 +148,19 @@ def test_samples_report_without_errors() -> None:
     result = kamgen("validate", "--today", TODAY)
     assert result.returncode == 0
     assert " error " not in result.stdout
+
+
+def test_restricted_figures_leave_the_share_of_wallet_out_but_not_the_verdict(
+    sample_project: Project,
+) -> None:
+    """The verdict is computed from the whole account; the share of wallet is
+    one of the figures a reader not cleared for them may not see."""
+    path = sample_project.root / "accounts" / "guangzhou-yaju-furniture.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  currency: CNY\n", "  currency: CNY\n  visibility: restricted\n"), "utf-8")
+    result = kamgen("report", "--format", "json", "--today", TODAY, cwd=sample_project.root)
+    assert result.returncode == 0, result.stderr
+    (guangzhou,) = [a for a in json.loads(result.stdout)["accounts"] if a["id"] == "guangzhou-yaju-furniture"]
+    assert guangzhou["qualification"]["annual_volume"] is None  # the figures are hidden
+    assert guangzhou["development"]["verdict"] == "develop"
+    assert guangzhou["development"]["share_of_wallet"] is None
