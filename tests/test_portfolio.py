@@ -11,11 +11,13 @@ import pytest
 from kamgen.analytics import Status, Verdict, assess, develop, matrix, needing_attention, qualify
 from kamgen.analytics.health import Health
 from kamgen.analytics.portfolio import BINS, Development
+from kamgen.drawings import portfolio_matrix
+from kamgen.labels import Labels
 from kamgen.model import AccountRecord
 from kamgen.pipeline import load
 from kamgen.project import Project
 from kamgen.rule import Finding, Severity
-from kamgen.schema import Account, Settings
+from kamgen.schema import Account, Language, Settings
 from tests.conftest import ROOT, TODAY
 
 
@@ -191,3 +193,16 @@ def test_the_matrix_does_not_grow_with_the_portfolio() -> None:
     assert sum(c.count for c in m.cells) == m.others == 600 - 12 == m.total - len(m.points)
     assert sum(n for _, n in m.counts) == 600
     assert all(0 <= c.column < BINS and 0 <= c.row < BINS for c in m.cells)
+
+
+@pytest.mark.parametrize(("min_a", "min_p"), [(0, 100), (100, 0), (60, 60)])
+def test_the_matrix_drawing_escapes_names_and_survives_extreme_thresholds(min_a: float, min_p: float) -> None:
+    s = settings(min_attractiveness=min_a, min_position=min_p)
+    hostile = '<script>alert(1)</script> & "x" [a](javascript:1)'
+    recs = [account("evil", 5000, 10000, DEEP), account("calm", 500, 10000, THIN)]
+    recs[0] = AccountRecord("evil", "accounts/evil.yaml", recs[0].data.model_copy(update={"name": hostile}))
+    rows = [(rec, verdict_of(rec, Status.GREEN, s), Status.GREEN) for rec in recs]
+    svg = str(portfolio_matrix(matrix(rows, [], s, limit=1), Labels(Language.EN)))
+    assert "<script" not in svg and "javascript:1)" not in svg
+    assert svg.count('<a class="kg-point"') == 1 and svg.count('class="kg-cell"') == 1
+    assert 'role="group"' in svg and "<desc>" in svg
