@@ -142,6 +142,10 @@ def build(
             "verdict_counts": {
                 v.value: n for v, n in analytics.verdict_counts([d for d in developments if d.verdict])
             },
+            # Interests the readers may see, by kind; "none": no kind given.
+            "interest_kinds": {
+                (k.kind.value if k.kind else "none"): k.interests for k in analytics.interest_kinds(portfolio)
+            },
         },
         "neglected": [
             {

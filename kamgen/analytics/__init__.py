@@ -29,6 +29,7 @@ from kamgen.analytics.health import (
     visible_health,
     worst_first,
 )
+from kamgen.analytics.interests import KindCount, interest_kinds
 from kamgen.analytics.pages import (
     ActionDue,
     ChecklistRow,
@@ -88,6 +89,7 @@ __all__ = [
     "GoalDue",
     "Group",
     "Health",
+    "KindCount",
     "Matrix",
     "Neglect",
     "OwnerLoad",
@@ -114,6 +116,7 @@ __all__ = [
     "effort_value",
     "facts",
     "goals_due",
+    "interest_kinds",
     "is_overdue_action",
     "is_overdue_goal",
     "last_activity",
