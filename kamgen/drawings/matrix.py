@@ -79,8 +79,9 @@ def _quadrant_labels(m: Matrix, labels: Labels) -> list[str]:
         # A quadrant too small for its name (a threshold near 0 or 100) goes unnamed; the table names it.
         if x1 - x0 < 40 or height < 24:
             continue
-        words = f"{labels.enum('verdict', verdict)} ({counts.get(verdict, 0)})"
-        shown = fit(words, FONT, x1 - x0 - 12)
+        # The count always shows whole; a long name gives way.
+        count = f" ({counts.get(verdict, 0)})"
+        shown = fit(labels.enum("verdict", verdict), FONT, x1 - x0 - 12 - text_width(count, FONT)) + count
         x = x0 + 6 if anchor == "start" else x1 - 6
         out.append(_text(x, y0 + 16, svg_text(shown), FONT, text_anchor=anchor, class_="kg-quadrant"))
     return out
@@ -115,24 +116,27 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 
 def _place(x: float, y: float, width: float, taken: list[Box]) -> tuple[float, float, str]:
-    """Where a point's name goes: right of it, else left, above or below,
-    whichever is free and inside the plot first."""
+    """Where a point's name goes: right of it, else left, above or below, then
+    the same a line higher or lower, whichever is free and inside the plot
+    first; if none is, right (or left at the right edge), over the others."""
     h = LABEL_FONT + 2
-    tries = [
-        (x + RADIUS + 3, y + 4, "start"),
-        (x - RADIUS - 3, y + 4, "end"),
-        (x - width / 2, y - RADIUS - 4, "start"),
-        (x - width / 2, y + RADIUS + h, "start"),
-    ]
+    tries = []
+    for dy in (0.0, -h, h, -2 * h, 2 * h):
+        tries += [(x + RADIUS + 3, y + 4 + dy, "start"), (x - RADIUS - 3, y + 4 + dy, "end")]
+        if dy == 0:
+            tries += [(x - width / 2, y - RADIUS - 4, "start"), (x - width / 2, y + RADIUS + h, "start")]
+    boxes = []
     for tx, ty, anchor in tries:
         x0 = tx if anchor == "start" else tx - width
         box = (x0, ty - h + 2, x0 + width, ty + 2)
+        boxes.append(box)
         inside = box[0] >= LEFT and box[2] <= LEFT + PLOT_W and box[1] >= TOP and box[3] <= TOP + PLOT_H
         if inside and not any(_overlaps(box, t) for t in taken):
             taken.append(box)
             return tx, ty, anchor
-    tx, ty, anchor = tries[0] if x + RADIUS + 3 + width <= LEFT + PLOT_W else tries[1]
-    return tx, ty, anchor
+    k = 0 if x + RADIUS + 3 + width <= LEFT + PLOT_W else 1
+    taken.append(boxes[k])
+    return tries[k]
 
 
 def _point(p: Point, labels: Labels, taken: list[Box]) -> str:
@@ -155,7 +159,11 @@ def _point(p: Point, labels: Labels, taken: list[Box]) -> str:
 def portfolio_matrix(m: Matrix, labels: Labels) -> Markup:
     """The matrix as inline SVG; a named group because its points are links."""
     body = _frame(m, labels) + _cells(m, labels) + _quadrant_labels(m, labels)
-    taken: list[Box] = []
+    # No name goes over a dot.
+    taken: list[Box] = [
+        (x - RADIUS, y - RADIUS, x + RADIUS, y + RADIUS)
+        for x, y in ((_x(p.development.attractiveness), _y(p.development.position.score)) for p in m.points)
+    ]
     # Points in the table's order, so that keyboard focus follows the table.
     body += [_point(p, labels, taken) for p in m.points]
     head = root(
