@@ -27,7 +27,7 @@ import markupsafe
 from markupsafe import Markup
 
 from kamgen import analytics, escape, refnames, refs, search
-from kamgen.drawings import charts, render_map, render_timeline
+from kamgen.drawings import charts, portfolio_matrix, render_map, render_timeline
 from kamgen.history import History
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
@@ -75,6 +75,13 @@ class Site:
     # The banner a restricted build shows on every page, in the site language.
     banner: str | None = None
 
+
+# The home page names at most this many accounts (or owners, goals, actions)
+# in each of its lists, a few more as points of the matrix, and the first few
+# accounts of each health status: its size does not grow with the portfolio.
+DASHBOARD_ROWS = 8
+MATRIX_POINTS = 12
+STATUS_NAMES = 5
 
 # kamgen's stylesheet is a template too, so a user can override it.
 STYLESHEET = "assets/kamgen.css"
@@ -284,6 +291,7 @@ class Renderer:
             overdue_actions={a.id for a in record.data.actions if analytics.is_overdue_action(a, self.today)},
             narrative=render_narrative(record.body) if record.body.strip() else None,
             qual=self.qualification[record.id],
+            development=self.development(record),
             qual_hidden=record.id in self.figures_hidden,
             health=self.health[record.id],
             history=history,
@@ -304,17 +312,8 @@ class Renderer:
     def portfolio_pages(self) -> list[Page]:
         p = self.portfolio
         label = self.labels.label
-        window = p.settings.thresholds.action_window_days
         pages = [
-            self.page(
-                "index.md",
-                "home.md.j2",
-                p.settings.site.title,
-                tiers=analytics.tier_counts(p),
-                goals_due=analytics.goals_due(p, self.today),
-                actions_due=analytics.actions_due(p, self.today, window),
-                visits=analytics.senior_visits(p, self.today),
-            ),
+            self.page("index.md", "home.md.j2", p.settings.site.title, **self.dashboard()),
             self.page(
                 "accounts/index.md",
                 "accounts.md.j2",
@@ -336,6 +335,39 @@ class Renderer:
             for g in tags
         ]
         return pages
+
+    def development(self, record: AccountRecord) -> analytics.Development:
+        """The development verdict, from the whole account as written."""
+        whole = self.whole.get(record.id, record)
+        status = self.health[record.id].status
+        return analytics.develop(whole, self.portfolio.settings, self.qualification[record.id], status)
+
+    def dashboard(self) -> dict[str, Any]:
+        """The home page's values: each list cut to a few, with how many more,
+        so that the page's size does not grow with the portfolio."""
+        p = self.portfolio
+        rows = [(rec, self.health[rec.id]) for rec in p.accounts]
+        attention, more_attention = analytics.needing_attention(rows, DASHBOARD_ROWS)
+        judged = [(rec, self.development(rec), self.health[rec.id].status) for rec in p.accounts]
+        first = [a.record.id for a in attention]
+        matrix = analytics.matrix(judged, first, p.settings, MATRIX_POINTS)
+        loads, more_owners = analytics.busiest_first(analytics.owner_loads(p, self.today), DASHBOARD_ROWS)
+        goals = analytics.goals_due(p, self.today)
+        actions = analytics.actions_due(p, self.today, p.settings.thresholds.action_window_days)
+        return {
+            "tiers": analytics.tier_counts(p),
+            "groups": analytics.status_groups(rows, STATUS_NAMES),
+            "attention": attention,
+            "more_attention": more_attention,
+            "matrix": matrix,
+            "matrix_svg": portfolio_matrix(matrix, self.labels),
+            "loads": loads,
+            "more_owners": more_owners,
+            "goals_due": goals[:DASHBOARD_ROWS],
+            "more_goals": max(len(goals) - DASHBOARD_ROWS, 0),
+            "actions_due": actions[:DASHBOARD_ROWS],
+            "more_actions": max(len(actions) - DASHBOARD_ROWS, 0),
+        }
 
     def analysis_pages(self) -> list[Page]:
         p, label = self.portfolio, self.labels.label
@@ -458,6 +490,31 @@ class Memo:
         return {rec.id: self.made[rec.id] for rec in portfolio.accounts}
 
 
+def make_renderer(
+    portfolio: Portfolio,
+    templates_dir: Path | None,
+    *,
+    today: dt.date,
+    edit_base: str | None = None,
+    visibility: Visibility = Visibility.INTERNAL,
+    history: History | None = None,
+    memo: Memo | None = None,
+) -> Renderer:
+    """The renderer of ``portfolio`` for readers cleared to ``visibility``,
+    with each account's verdicts worked out (or kept in ``memo``)."""
+    memo = memo if memo is not None else Memo()
+    memo.start((portfolio.settings, today, edit_base, visibility, templates_dir, history))
+    made = memo.derive(portfolio, visibility, today)
+    visible = replace(portfolio, accounts=tuple(m.visible for m in made.values() if m.visible is not None))
+    labels = Labels(visible.settings.language)
+    health = {aid: m.health for aid, m in made.items() if m.health is not None}
+    qualification = {aid: m.qualification for aid, m in made.items()}
+    hidden = frozenset(aid for aid, m in made.items() if m.figures_hidden)
+    env = memo.env = memo.env or make_env(templates_dir, labels)
+    whole = {rec.id: rec for rec in portfolio.accounts}
+    return Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
+
+
 def render_site(
     portfolio: Portfolio,
     templates_dir: Path | None,
@@ -477,16 +534,16 @@ def render_site(
     given ``summaries`` (the portfolio pages of an earlier render), the
     portfolio pages are not rendered but those are given back."""
     memo = memo if memo is not None else Memo()
-    memo.start((portfolio.settings, today, edit_base, visibility, templates_dir, history))
-    made = memo.derive(portfolio, visibility, today)
-    visible = replace(portfolio, accounts=tuple(m.visible for m in made.values() if m.visible is not None))
-    labels = Labels(visible.settings.language)
-    health = {aid: m.health for aid, m in made.items() if m.health is not None}
-    qualification = {aid: m.qualification for aid, m in made.items()}
-    hidden = frozenset(aid for aid, m in made.items() if m.figures_hidden)
-    env = memo.env = memo.env or make_env(templates_dir, labels)
-    whole = {rec.id: rec for rec in portfolio.accounts}
-    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
+    renderer = make_renderer(
+        portfolio,
+        templates_dir,
+        today=today,
+        edit_base=edit_base,
+        visibility=visibility,
+        history=history,
+        memo=memo,
+    )
+    made, visible = memo.made, renderer.portfolio
     pages = renderer.portfolio_pages() if summaries is None else list(summaries)
     for done, rec in enumerate(visible.accounts, 1):
         kept = made[rec.id]

@@ -49,9 +49,12 @@ def build(
     settings = portfolio.settings
     rows = analytics.worst_first([(rec, health[rec.id]) for rec in portfolio.accounts])
     accounts: list[dict[str, Any]] = []
+    developments: list[analytics.Development] = []
     for rec in sorted(portfolio.accounts, key=lambda r: r.id):
         q, h, figures = quals[rec.id], health[rec.id], rec.id not in hidden
         last = analytics.last_activity(rec)
+        d = analytics.develop(lines[rec.id], settings, q, h.status)
+        developments.append(d)
         accounts.append(
             {
                 "id": rec.id,
@@ -102,6 +105,7 @@ def build(
                         for r in q.results
                     ],
                 },
+                "development": _development(d, figures),
                 "effort": analytics.account_effort(rec),
                 "last_activity": last.isoformat() if last else None,
             }
@@ -135,6 +139,9 @@ def build(
             "effort": analytics.portfolio_effort(portfolio),
             "status_counts": {s.value: n for s, n in analytics.status_counts(rows)},
             "mismatches": [a["id"] for a in accounts if a["qualification"]["mismatch"]],
+            "verdict_counts": {
+                v.value: n for v, n in analytics.verdict_counts([d for d in developments if d.verdict])
+            },
             # Interests the readers may see, by kind; "none": no kind given.
             "interest_kinds": {
                 (k.kind.value if k.kind else "none"): k.interests for k in analytics.interest_kinds(portfolio)
@@ -158,6 +165,23 @@ def build(
             }
             for d in analytics.senior_visits(portfolio, today)
         ],
+    }
+
+
+def _development(d: analytics.Development, figures: bool) -> dict[str, Any]:
+    """The development verdict and what it rests on; the share of wallet is
+    a figure, left out where the account's figures may not be seen."""
+    p = d.position
+    return {
+        "verdict": d.verdict.value if d.verdict else None,
+        "attractiveness": _round(d.attractiveness),
+        "attractive": d.attractive,
+        "position": _round(p.score),
+        "strong": d.strong,
+        "health_points": _round(p.health),
+        "share_of_wallet": _round(p.share_of_wallet) if figures else None,
+        "key_players": p.key_players,
+        "key_players_covered": p.covered,
     }
 
 

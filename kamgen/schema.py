@@ -623,6 +623,31 @@ class Thresholds(Model):
     """Below this many capacity hours a month per owned account, none gets enough time."""
 
 
+class PositionWeights(Model):
+    """How much each part counts in the strength of our position (relative weights)."""
+
+    health: Annotated[Number, Field(ge=0)] = 40
+    """Relationship health: green counts in full, amber half, red nothing."""
+    share_of_wallet: Annotated[Number, Field(ge=0)] = 30
+    """Our share of the customer's spend, up to `full_share_pct`."""
+    coverage: Annotated[Number, Field(ge=0)] = 30
+    """Key players (high influence, buy-in required or economic buyer) we cover in depth."""
+
+
+class DevelopmentSettings(Model):
+    """The development verdict: attractiveness (the qualification score) against
+    the strength of our position, each split at a threshold into four classes:
+    key (invest), develop (invest to grow), maintain (serve efficiently), reconsider."""
+
+    min_attractiveness: Annotated[Number, Field(ge=0, le=100)] = 60
+    """An account whose qualification score reaches this (percent) is attractive; vetoes do not count here."""
+    min_position: Annotated[Number, Field(ge=0, le=100)] = 60
+    """A position score (0-100) reaching this is a strong position."""
+    full_share_pct: Annotated[Number, Field(gt=0, le=100)] = 50
+    """A share of wallet at or above this percent counts as fully won."""
+    weights: PositionWeights = PositionWeights()
+
+
 class FindingLevel(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -791,6 +816,8 @@ class Settings(Model):
     """Our average gross margin across all customers, in percent."""
     qualification: QualificationSettings = QualificationSettings()
     thresholds: Thresholds = Thresholds()
+    development: DevelopmentSettings = DevelopmentSettings()
+    """Thresholds of the development verdict (key, develop, maintain, reconsider)."""
     checklists: list[Checklist] = []
     """Custom checklists, beside the built-in ones."""
     health: HealthSettings = HealthSettings()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kamgen.project import Project
 from tests.cli_helpers import assert_golden
 from tests.cli_helpers import kamgen_here as kamgen
 from tests.conftest import MINIMAL
@@ -41,6 +42,7 @@ def test_json_report_shape_is_stable(sample_report: str) -> None:
         "owner",
         "health",
         "qualification",
+        "development",
         "effort",
         "last_activity",
     }
@@ -48,6 +50,22 @@ def test_json_report_shape_is_stable(sample_report: str) -> None:
     statuses = {a["id"]: a["health"]["status"] for a in data["accounts"]}
     assert set(statuses.values()) == {"red", "amber", "green"}
     assert data["portfolio"]["mismatches"] == ["megamart-retail"]
+
+
+def test_json_report_gives_each_account_its_development_verdict(sample_report: str) -> None:
+    """Issue 12: the Guangzhou case (attractive, our position weak) is a develop
+    account; the verdicts are counted, and the field is additive (version 2)."""
+    data = json.loads(sample_report)
+    dev = {a["id"]: a["development"] for a in data["accounts"]}
+    guangzhou = dev["guangzhou-yaju-furniture"]
+    assert guangzhou["verdict"] == "develop"
+    assert guangzhou["attractive"] and not guangzhou["strong"]
+    assert guangzhou["share_of_wallet"] == pytest.approx(2_900_000 / 18_000_000 * 100, abs=0.01)
+    assert (guangzhou["key_players"], guangzhou["key_players_covered"]) == (3, 2)
+    counts = data["portfolio"]["verdict_counts"]
+    assert list(counts) == ["key", "develop", "maintain", "reconsider"]
+    assert sum(counts.values()) == len(data["accounts"])
+    assert counts == {v: sum(d["verdict"] == v for d in dev.values()) for v in counts}
 
 
 def test_finding_parameters_keep_their_types_in_json(sample_report: str) -> None:
@@ -130,3 +148,19 @@ def test_samples_report_without_errors() -> None:
     result = kamgen("validate", "--today", TODAY)
     assert result.returncode == 0
     assert " error " not in result.stdout
+
+
+def test_restricted_figures_leave_the_share_of_wallet_out_but_not_the_verdict(
+    sample_project: Project,
+) -> None:
+    """The verdict is computed from the whole account; the share of wallet is
+    one of the figures a reader not cleared for them may not see."""
+    path = sample_project.root / "accounts" / "guangzhou-yaju-furniture.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  currency: CNY\n", "  currency: CNY\n  visibility: restricted\n"), "utf-8")
+    result = kamgen("report", "--format", "json", "--today", TODAY, cwd=sample_project.root)
+    assert result.returncode == 0, result.stderr
+    (guangzhou,) = [a for a in json.loads(result.stdout)["accounts"] if a["id"] == "guangzhou-yaju-furniture"]
+    assert guangzhou["qualification"]["annual_volume"] is None  # the figures are hidden
+    assert guangzhou["development"]["verdict"] == "develop"
+    assert guangzhou["development"]["share_of_wallet"] is None

@@ -17,12 +17,14 @@ out what is open, overdue or on which horizon themselves.
 - :mod:`.relmap`: the map's layout; :mod:`.relmap_svg`: the map drawn
 - :mod:`.timeline`: the timeline's layout; :mod:`.timeline_svg`: the timeline drawn
 - :mod:`.charts`: bar and scatter charts of analytics results
+- :mod:`.matrix`: the portfolio matrix (attractiveness against our position)
 """
 
 from __future__ import annotations
 
 from kamgen.drawings import charts
+from kamgen.drawings.matrix import portfolio_matrix
 from kamgen.drawings.relmap_svg import render_map
 from kamgen.drawings.timeline_svg import render_timeline
 
-__all__ = ["charts", "render_map", "render_timeline"]
+__all__ = ["charts", "portfolio_matrix", "render_map", "render_timeline"]

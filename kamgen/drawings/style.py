@@ -188,3 +188,32 @@ _CHART_DARK = f"{SLATE} .kg-chart .kg-over{{fill:#ef9a9a}}"
 
 def chart_sheet() -> str:
     return f"<style>{_CHART}{on_screen(_CHART_DARK)}</style>"
+
+
+# ---------------------------------------------------------------- matrix
+
+# Health colours of the points (the status is also in the table and the
+# point's title); dark enough against white and the slate background (3:1).
+_MATRIX = (
+    ".kg-matrix .kg-plot{fill:none;stroke:var(--md-default-fg-color--lighter,#bbb)}"
+    ".kg-matrix .kg-threshold{stroke:var(--md-default-fg-color--light,#666);stroke-width:1.5;"
+    "stroke-dasharray:6 4}"
+    f".kg-matrix .kg-cell{{fill:{POINT_COLOUR}}}"
+    ".kg-matrix .kg-quadrant{font-weight:700;fill:var(--md-default-fg-color--light,#555)}"
+    ".kg-matrix .kg-name{paint-order:stroke;stroke:var(--md-default-bg-color,#fff);stroke-width:3px;"
+    "stroke-linejoin:round}"
+    ".kg-matrix .kg-dot{stroke:var(--md-default-bg-color,#fff);stroke-width:1.5}"
+    f".kg-matrix .kg-dot-red{{fill:{RED}}}"
+    ".kg-matrix .kg-dot-amber{fill:#b35c00}"
+    f".kg-matrix .kg-dot-green{{fill:{GREEN}}}"
+    ".kg-matrix a.kg-point:hover .kg-name,.kg-matrix a.kg-point:focus .kg-name{text-decoration:underline}"
+)
+_MATRIX_DARK = (
+    f"{SLATE} .kg-matrix .kg-dot-red{{fill:{RED_DARK}}}"
+    f"{SLATE} .kg-matrix .kg-dot-amber{{fill:#ffa94d}}"
+    f"{SLATE} .kg-matrix .kg-dot-green{{fill:{GREEN_DARK}}}"
+)
+
+
+def matrix_sheet() -> str:
+    return f"<style>{_CHART}{_MATRIX}{on_screen(_CHART_DARK + _MATRIX_DARK)}</style>"
