@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import posixpath
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,7 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.filters["iso"] = _iso
     env.filters["num"] = _num
     env.globals["tag_slug"] = analytics.tag_slug
+    env.globals["region_slug"] = analytics.region_slug
     env.globals["link"] = _link
     return env
 
@@ -164,6 +166,48 @@ def _num(value: float | None) -> str:
 
 def account_page_path(account_id: str) -> str:
     return f"accounts/{account_id}.md"
+
+
+def list_page_path(base: str, number: int) -> str:
+    """Page ``number`` of the list at ``base``: ``base.md``, then ``base/2.md``
+    (a folder beside the first page, so no id can name it)."""
+    return f"{base}.md" if number == 1 else f"{base}/{number}.md"
+
+
+def root_of(path: str) -> str:
+    """The way from a page back to the docs root, for its links."""
+    return "../" * path.count("/")
+
+
+def relative(source: str, target: str) -> str:
+    """A link from the page at ``source`` to the page at ``target``."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+@dataclass(frozen=True)
+class Pager:
+    """A page of a long list: its rows, and links to the other pages (None
+    where there is none, such as "previous" on the first page)."""
+
+    rows: analytics.Slice[Any]
+    first: str | None
+    previous: str | None
+    next: str | None
+    last: str | None
+
+
+def pagers(base: str, items: Sequence[Any], size: int) -> list[tuple[str, Pager]]:
+    """The pages of a list of ``items`` at ``base``, with their paths."""
+    slices = analytics.paginate(items, size)
+    paths = [list_page_path(base, s.number) for s in slices]
+
+    def to(here: str, k: int) -> str | None:
+        return relative(here, paths[k]) if 0 <= k < len(paths) and paths[k] != here else None
+
+    return [
+        (here, Pager(s, to(here, 0), to(here, k - 1), to(here, k + 1), to(here, len(paths) - 1)))
+        for k, (here, s) in enumerate(zip(paths, slices, strict=True))
+    ]
 
 
 @dataclass
@@ -203,6 +247,28 @@ class Renderer:
                 raise
             raise TemplateFailed(*where, f"{type(exc).__name__}: {exc}") from exc
         return Page(path, with_title(title, body))
+
+    def listing(
+        self, base: str, template: str, title: str, items: Sequence[Any], **values: Any
+    ) -> list[Page]:
+        """A full list, ``page_size`` rows a page, each page with links to the others."""
+        size = self.portfolio.settings.pages.page_size
+        pages = []
+        for path, pager in pagers(base, items, size):
+            count = pager.rows.count
+            heading = self.labels.label("page_title", title=title, n=pager.rows.number, m=count)
+            pages.append(
+                self.page(
+                    path,
+                    template,
+                    title if pager.rows.number == 1 else heading,
+                    heading=title,
+                    pager=pager,
+                    root=root_of(path),
+                    **values,
+                )
+            )
+        return pages
 
     def account(self, record: AccountRecord) -> Page:
         team_names = {m.id: m.name for m in self.portfolio.settings.team}
@@ -247,61 +313,140 @@ class Renderer:
                 actions_due=analytics.actions_due(p, self.today, window),
                 visits=analytics.senior_visits(p, self.today),
             ),
+        ]
+        pages += self.account_lists()
+        pages += self.analysis_pages()
+        pages.append(self.page("codes.md", "codes.md.j2", label("codes"), codes=list(RULES.values())))
+        return pages
+
+    def account_lists(self) -> list[Page]:
+        """The accounts index (a summary by tier, region and owner), and the
+        full lists it links to, each split into pages."""
+        p, label = self.portfolio, self.labels.label
+        top = p.settings.pages.top
+        tiers = analytics.by_tier(p)
+        regions = analytics.by_region(p, label("none"))
+        owners = analytics.by_owner(p)
+        tags = analytics.by_tag(p)
+        some_regions, some_owners = analytics.largest(regions, top), analytics.largest(owners, top)
+        pages = [
             self.page(
                 "accounts/index.md",
                 "accounts.md.j2",
                 label("accounts"),
-                tiers=analytics.by_tier(p),
-                regions=analytics.by_region(p, self.labels.label("none")),
-                owners=analytics.by_owner(p),
+                tiers=[(g, analytics.summarise(g.accounts, top)) for g in tiers],
+                regions=[(g, analytics.summarise(g.accounts, top)) for g in some_regions.items],
+                regions_more=some_regions.more,
+                owners=[(g, analytics.summarise(g.accounts, top)) for g in some_owners.items],
+                owners_more=some_owners.more,
             ),
         ]
-        owners = analytics.by_owner(p)
-        pages.append(self.page("owners/index.md", "owners.md.j2", label("owners_page"), owners=owners))
-        pages += [self.page(f"owners/{g.key}.md", "owner.md.j2", g.label, group=g) for g in owners]
-        pages += self.analysis_pages()
-        pages.append(self.page("codes.md", "codes.md.j2", label("codes"), codes=list(RULES.values())))
-        tags = analytics.by_tag(p)
-        pages.append(self.page("tags/index.md", "tags.md.j2", label("tags_page"), tags=tags))
-        pages += [
-            self.page(f"tags/{g.key}.md", "tag.md.j2", f"{label('tags_page')}: {g.label}", group=g)
-            for g in tags
-        ]
+        for g in tiers:
+            title = f"{label('accounts')}: {self.labels.enum('tier', g.key)}"
+            pages += self.listing(f"tiers/{g.key}", "account_list.md.j2", title, g.accounts, group=g)
+        pages += self.listing("regions/index", "regions.md.j2", label("by_region"), regions)
+        for g in regions:
+            title = f"{label('accounts')}: {g.label}"
+            path = f"regions/{analytics.region_slug(g.key)}"
+            pages += self.listing(path, "account_list.md.j2", title, g.accounts, group=g)
+        pages += self.listing("owners/index", "owners.md.j2", label("owners_page"), owners)
+        for g in owners:
+            pages += self.listing(f"owners/{g.key}", "owner.md.j2", g.label, g.accounts, group=g)
+        pages += self.listing("tags/index", "tags.md.j2", label("tags_page"), tags)
+        for g in tags:
+            title = f"{label('tags_page')}: {g.label}"
+            pages += self.listing(f"tags/{g.key}", "tag.md.j2", title, g.accounts, group=g)
         return pages
 
     def analysis_pages(self) -> list[Page]:
+        return [*self.ranking_pages(), *self.health_pages(), *self.time_pages()]
+
+    def ranking_pages(self) -> list[Page]:
         p, label = self.portfolio, self.labels.label
-        loads = analytics.owner_loads(p, self.today)
-        value_rows = analytics.effort_value(p)
-        by_horizon = analytics.portfolio_effort(p)
-        health_rows = analytics.worst_first([(rec, self.health[rec.id]) for rec in p.accounts])
+        top = p.settings.pages.top
+        ranking = analytics.best_first([(rec, self.qualification[rec.id]) for rec in p.accounts])
+        mismatches = analytics.mismatches(ranking)
         return [
             self.page(
                 "ranking.md",
                 "ranking.md.j2",
                 label("ranking"),
-                ranking=analytics.best_first([(rec, self.qualification[rec.id]) for rec in p.accounts]),
+                ranking=analytics.summarise(ranking, top),
+                mismatches=analytics.summarise(mismatches, top),
+                qualifying=analytics.qualifying(ranking),
                 rule=p.settings.qualification.rule,
             ),
+            *self.listing("ranking/all", "ranking_list.md.j2", label("ranking"), ranking),
+            *self.listing("ranking/mismatches", "ranking_list.md.j2", label("mismatches"), mismatches),
+        ]
+
+    def health_pages(self) -> list[Page]:
+        p, label = self.portfolio, self.labels.label
+        top = p.settings.pages.top
+        rows = analytics.worst_first([(rec, self.health[rec.id]) for rec in p.accounts])
+        statuses = analytics.by_status(rows)
+        codes = analytics.by_finding(rows)
+        pages = [
             self.page(
                 "health.md",
                 "health.md.j2",
                 label("health"),
-                rows=health_rows,
-                counts=analytics.status_counts(health_rows),
+                statuses=statuses,
+                worst=analytics.summarise(rows, top),
+                codes=codes,
             ),
+        ]
+        for s in statuses:
+            title = f"{label('health')}: {self.labels.enum('status', s.status)}"
+            pages += self.listing(
+                f"health/{s.status.value}",
+                "health_status.md.j2",
+                title,
+                s.rows,
+                status=s,
+                severities={rec.id: analytics.severity_counts(h) for rec, h in s.rows},
+            )
+        for g in codes:
+            title = f"{label('health')}: {g.code}"
+            pages += self.listing(f"health/{g.code.lower()}", "health_code.md.j2", title, g.findings, group=g)
+        return pages
+
+    def time_pages(self) -> list[Page]:
+        p, label = self.portfolio, self.labels.label
+        top = p.settings.pages.top
+        loads = analytics.most_loaded_first(analytics.owner_loads(p, self.today))
+        value_rows = analytics.effort_value(p)
+        by_horizon = analytics.portfolio_effort(p)
+        neglected = analytics.neglected(p, self.today)
+        visits = analytics.senior_visits(p, self.today)
+        some_loads, some_values = analytics.summarise(loads, top), analytics.summarise(value_rows, top)
+        return [
             self.page(
                 "time.md",
                 "time.md.j2",
                 label("time"),
-                loads=loads,
-                owner_chart=charts.owner_chart(loads, self.labels),
+                loads=some_loads,
+                owner_chart=charts.owner_chart(list(some_loads.items), self.labels),
                 horizon_chart=charts.horizon_chart(by_horizon, self.labels),
                 horizon_rows=[(h, by_horizon.get(h, 0.0)) for h in analytics.HORIZONS],
-                neglected=analytics.neglected(p, self.today),
-                visits=analytics.senior_visits(p, self.today),
-                value_rows=value_rows,
-                value_chart=charts.effort_value_chart(value_rows, self.labels, p.settings.currency),
+                neglected=analytics.summarise(neglected, top),
+                visits=analytics.summarise(visits, top),
+                value_rows=some_values,
+                value_chart=charts.effort_value_chart(
+                    list(some_values.items), self.labels, p.settings.currency
+                ),
+            ),
+            *self.listing(
+                "time/owners", "time_list.md.j2", label("time_owners"), loads, table="_loads.md.j2"
+            ),
+            *self.listing(
+                "time/neglect", "time_list.md.j2", label("neglect"), neglected, table="_neglect.md.j2"
+            ),
+            *self.listing(
+                "time/visits", "time_list.md.j2", label("senior_visits"), visits, table="_visits.md.j2"
+            ),
+            *self.listing(
+                "time/value", "time_list.md.j2", label("effort_vs_value"), value_rows, table="_value.md.j2"
             ),
         ]
 

@@ -606,6 +606,18 @@ class HistorySettings(Model):
     """Earlier relationship maps shown per account (0: none); each costs a drawing."""
 
 
+class PageSettings(Model):
+    """How the portfolio pages (health, time, ranking, owners, tags, the
+    accounts list) stay readable at any portfolio size: a summary shows the
+    most important entries and links to the full list, which is split into
+    pages."""
+
+    top: Annotated[Int, Field(ge=1)] = 10
+    """Entries a summary shows (the worst accounts, the most loaded owners) before linking to the rest."""
+    page_size: Annotated[Int, Field(ge=1, le=200)] = 50
+    """Rows on one page of a full list; longer lists continue on further pages."""
+
+
 Currency = Annotated[str, Strict(), StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
@@ -629,6 +641,7 @@ class Settings(Model):
     limits: Limits = Limits()
     visibility_defaults: VisibilityDefaults = VisibilityDefaults()
     history: HistorySettings = HistorySettings()
+    pages: PageSettings = PageSettings()
 
 
 def json_schema(model: type[BaseModel], name: str) -> dict[str, Any]:
