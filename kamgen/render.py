@@ -249,9 +249,11 @@ class Renderer:
         return Page(path, with_title(title, body))
 
     def listing(
-        self, base: str, template: str, title: str, items: Sequence[Any], **values: Any
+        self, base: str, template: str, title: str, items: Sequence[Any], rows: str = "rows", **values: Any
     ) -> list[Page]:
-        """A full list, ``page_size`` rows a page, each page with links to the others."""
+        """A full list, ``page_size`` rows a page, each page with links to the
+        others; the page's own rows are also given as ``rows`` (under the name
+        a template written before the lists were split knows them by)."""
         size = self.portfolio.settings.pages.page_size
         pages = []
         for path, pager in pagers(base, items, size):
@@ -264,6 +266,7 @@ class Renderer:
                     title if pager.rows.number == 1 else heading,
                     heading=title,
                     pager=pager,
+                    **{rows: pager.rows.items},
                     root=root_of(path),
                     **values,
                 )
@@ -334,11 +337,15 @@ class Renderer:
                 "accounts/index.md",
                 "accounts.md.j2",
                 label("accounts"),
-                tiers=[(g, analytics.summarise(g.accounts, top)) for g in tiers],
-                regions=[(g, analytics.summarise(g.accounts, top)) for g in some_regions.items],
+                tier_lists=[(g, analytics.summarise(g.accounts, top)) for g in tiers],
+                region_lists=[(g, analytics.summarise(g.accounts, top)) for g in some_regions.items],
                 regions_more=some_regions.more,
-                owners=[(g, analytics.summarise(g.accounts, top)) for g in some_owners.items],
+                owner_lists=[(g, analytics.summarise(g.accounts, top)) for g in some_owners.items],
                 owners_more=some_owners.more,
+                # The whole groups, as templates written before the summaries knew them.
+                tiers=tiers,
+                regions=regions,
+                owners=owners,
             ),
         ]
         for g in tiers:
@@ -349,10 +356,10 @@ class Renderer:
             title = f"{label('accounts')}: {g.label}"
             path = f"regions/{analytics.region_slug(g.key)}"
             pages += self.listing(path, "account_list.md.j2", title, g.accounts, group=g)
-        pages += self.listing("owners/index", "owners.md.j2", label("owners_page"), owners)
+        pages += self.listing("owners/index", "owners.md.j2", label("owners_page"), owners, "owners")
         for g in owners:
             pages += self.listing(f"owners/{g.key}", "owner.md.j2", g.label, g.accounts, group=g)
-        pages += self.listing("tags/index", "tags.md.j2", label("tags_page"), tags)
+        pages += self.listing("tags/index", "tags.md.j2", label("tags_page"), tags, "tags")
         for g in tags:
             title = f"{label('tags_page')}: {g.label}"
             pages += self.listing(f"tags/{g.key}", "tag.md.j2", title, g.accounts, group=g)
@@ -394,6 +401,9 @@ class Renderer:
                 statuses=statuses,
                 worst=analytics.summarise(rows, top),
                 codes=codes,
+                # As templates written before the summaries knew them.
+                rows=analytics.summarise(rows, top),
+                counts=analytics.status_counts(rows),
             ),
         ]
         for s in statuses:
@@ -553,16 +563,8 @@ def render_site(
     given ``summaries`` (the portfolio pages of an earlier render), the
     portfolio pages are not rendered but those are given back."""
     memo = memo if memo is not None else Memo()
-    memo.start((portfolio.settings, today, edit_base, visibility, templates_dir, history))
-    made = memo.derive(portfolio, visibility, today)
-    visible = replace(portfolio, accounts=tuple(m.visible for m in made.values() if m.visible is not None))
-    labels = Labels(visible.settings.language)
-    health = {aid: m.health for aid, m in made.items() if m.health is not None}
-    qualification = {aid: m.qualification for aid, m in made.items()}
-    hidden = frozenset(aid for aid, m in made.items() if m.figures_hidden)
-    env = memo.env = memo.env or make_env(templates_dir, labels)
-    whole = {rec.id: rec for rec in portfolio.accounts}
-    renderer = Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
+    renderer = renderer_for(portfolio, templates_dir, memo, today, edit_base, visibility, history)
+    made, visible = memo.made, renderer.portfolio
     pages = renderer.portfolio_pages() if summaries is None else list(summaries)
     for done, rec in enumerate(visible.accounts, 1):
         kept = made[rec.id]
@@ -574,6 +576,29 @@ def render_site(
     banner = restricted_banner(visible.settings.language, visibility)
     nav = renderer.nav(method_pages or [])
     return Site(pages, nav, [STYLESHEET], search_terms(visible), visibility, banner)
+
+
+def renderer_for(
+    portfolio: Portfolio,
+    templates_dir: Path | None,
+    memo: Memo,
+    today: dt.date,
+    edit_base: str | None = None,
+    visibility: Visibility = Visibility.INTERNAL,
+    history: History | None = None,
+) -> Renderer:
+    """The renderer of a site for readers cleared to ``visibility``, with every
+    account's verdicts worked out (kept in ``memo``)."""
+    memo.start((portfolio.settings, today, edit_base, visibility, templates_dir, history))
+    made = memo.derive(portfolio, visibility, today)
+    visible = replace(portfolio, accounts=tuple(m.visible for m in made.values() if m.visible is not None))
+    labels = Labels(visible.settings.language)
+    health = {aid: m.health for aid, m in made.items() if m.health is not None}
+    qualification = {aid: m.qualification for aid, m in made.items()}
+    hidden = frozenset(aid for aid, m in made.items() if m.figures_hidden)
+    env = memo.env = memo.env or make_env(templates_dir, labels)
+    whole = {rec.id: rec for rec in portfolio.accounts}
+    return Renderer(visible, env, labels, today, edit_base, health, qualification, hidden, whole, history)
 
 
 def restricted_banner(language: Language, visibility: Visibility) -> str | None:

@@ -614,8 +614,8 @@ class PageSettings(Model):
 
     top: Annotated[Int, Field(ge=1)] = 10
     """Entries a summary shows (the worst accounts, the most loaded owners) before linking to the rest."""
-    page_size: Annotated[Int, Field(ge=1, le=200)] = 50
-    """Rows on one page of a full list; longer lists continue on further pages."""
+    page_size: Annotated[Int, Field(ge=1, le=100)] = 100
+    """Rows on one page of a full list (at most 100: no page passes 100 KB); the rest on further pages."""
 
 
 Currency = Annotated[str, Strict(), StringConstraints(pattern=r"^[A-Z]{3}$")]

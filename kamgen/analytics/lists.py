@@ -11,7 +11,7 @@ settings (``pages:``). Paths and links are the renderer's.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -56,6 +56,14 @@ class Summary(Generic[T]):
     items: tuple[T, ...]
     total: int
     more: bool
+
+    # A summary reads as the list of what it shows (so a template written for
+    # the whole list still works).
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
 
 
 def summarise(items: Sequence[T], top: int) -> Summary[T]:
