@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import replace
+from pathlib import Path
 
 import markdown
 import pytest
@@ -25,7 +26,7 @@ from kamgen.model import Portfolio
 from kamgen.project import Project
 from kamgen.render import Memo, Page, account_page_path, renderer_for
 from kamgen.schema import PageSettings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_sample, kamgen_build
 
 pytestmark = pytest.mark.slow  # a few hundred generated accounts: a scale test
 
@@ -129,3 +130,19 @@ def test_full_lists_hold_every_account_and_every_link_leads_to_a_page(generated:
             listed += "".join(p.content for p in pages if p.path.startswith(("health/amber", "health/green")))
         missing = [rec.id for rec in generated.accounts if f"accounts/{rec.id}.md)" not in listed]
         assert missing == [], prefix
+
+
+def test_split_lists_build_strictly_and_link_every_page(tmp_path: Path) -> None:
+    # One row a page: every list of the samples is split, at every depth of
+    # folder, and MkDocs checks each link between the pages (--strict).
+    project = copy_sample(tmp_path / "project")
+    with project.settings_file.open("a", encoding="utf-8") as f:
+        f.write("pages:\n  top: 1\n  page_size: 1\n")
+    result = kamgen_build(project.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project.root / "site"
+    for page in ("tiers/key/3/", "owners/index/2/", "health/h111/2/", "ranking/all/4/", "time/visits/3/"):
+        assert (site / page / "index.html").is_file(), page
+    second = (site / "tiers/key/2/index.html").read_text(encoding="utf-8")
+    # The rows sit in a table, the pager in a paragraph of its own.
+    assert "<table>" in second and re.search(r"<p>2–2 of 3 · <a href=\"\.\./\">", second)
