@@ -28,6 +28,7 @@ from kamgen.analytics.health import (
     visible_health,
     worst_first,
 )
+from kamgen.analytics.interests import KindCount, interest_kinds
 from kamgen.analytics.lists import (
     FindingGroup,
     SeverityCount,
@@ -89,6 +90,7 @@ __all__ = [
     "GoalDue",
     "Group",
     "Health",
+    "KindCount",
     "Neglect",
     "OwnerLoad",
     "Qualification",
@@ -115,6 +117,7 @@ __all__ = [
     "effort_value",
     "facts",
     "goals_due",
+    "interest_kinds",
     "is_overdue_action",
     "is_overdue_goal",
     "largest",

@@ -32,7 +32,6 @@ from kamgen.schema import (
     Settings,
     Stakeholder,
     Stance,
-    Tactic,
     Visibility,
 )
 
@@ -156,7 +155,7 @@ def interest_no_tactic(ctx: Context) -> Iterator[Finding]:
     """A vested interest that our sale threatens has no tactic yet (go
     around, earn trust, whisper through an ally, or wait)."""
     for i, v in enumerate(ctx.record.data.interests):
-        if v.tactic is Tactic.NONE and v.status is not InterestStatus.DEFUSED:
+        if not v.has_tactic and v.status is not InterestStatus.DEFUSED:
             yield _finding("H107", ctx, (v.holder,), ("interests", i), interest=v.id)
 
 
@@ -165,7 +164,7 @@ def interest_stale(ctx: Context) -> Iterator[Finding]:
     """A vested interest has a tactic but no step within thresholds.stale_step_days."""
     limit = ctx.settings.thresholds.stale_step_days
     for i, v in enumerate(ctx.record.data.interests):
-        if v.tactic is Tactic.NONE or v.status is InterestStatus.DEFUSED:
+        if not v.has_tactic or v.status is InterestStatus.DEFUSED:
             continue
         days = ctx.days_stale(v.last_step, limit)
         if days is not False:
