@@ -14,10 +14,11 @@ import functools
 import hashlib
 import html
 import json
+import posixpath
 import re
 import traceback
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,6 @@ class Site:
 # The home page names at most this many accounts (or owners, goals, actions)
 # in each of its lists, a few more as points of the matrix, and the first few
 # accounts of each health status: its size does not grow with the portfolio.
-DASHBOARD_ROWS = 8
 MATRIX_POINTS = 12
 STATUS_NAMES = 5
 
@@ -159,6 +159,7 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.filters["extra"] = functools.partial(_extra_value, labels)
     env.filters["weblink"] = _weblink
     env.globals["tag_slug"] = analytics.tag_slug
+    env.globals["region_slug"] = analytics.region_slug
     env.globals["link"] = _link
     return env
 
@@ -225,6 +226,48 @@ def drawing_file(folder: str, name: str, svg: str) -> tuple[Markup, Page]:
     return embed, Page(f"{folder}/{file}", svg)
 
 
+def list_page_path(base: str, number: int) -> str:
+    """Page ``number`` of the list at ``base``: ``base.md``, then ``base/2.md``
+    (a folder beside the first page, so no id can name it)."""
+    return f"{base}.md" if number == 1 else f"{base}/{number}.md"
+
+
+def root_of(path: str) -> str:
+    """The way from a page back to the docs root, for its links."""
+    return "../" * path.count("/")
+
+
+def relative(source: str, target: str) -> str:
+    """A link from the page at ``source`` to the page at ``target``."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+@dataclass(frozen=True)
+class Pager:
+    """A page of a long list: its rows, and links to the other pages (None
+    where there is none, such as "previous" on the first page)."""
+
+    rows: analytics.Slice[Any]
+    first: str | None
+    previous: str | None
+    next: str | None
+    last: str | None
+
+
+def pagers(base: str, items: Sequence[Any], size: int) -> list[tuple[str, Pager]]:
+    """The pages of a list of ``items`` at ``base``, with their paths."""
+    slices = analytics.paginate(items, size)
+    paths = [list_page_path(base, s.number) for s in slices]
+
+    def to(here: str, k: int) -> str | None:
+        return relative(here, paths[k]) if 0 <= k < len(paths) and paths[k] != here else None
+
+    return [
+        (here, Pager(s, to(here, 0), to(here, k - 1), to(here, k + 1), to(here, len(paths) - 1)))
+        for k, (here, s) in enumerate(zip(paths, slices, strict=True))
+    ]
+
+
 @dataclass
 class Renderer:
     portfolio: Portfolio
@@ -262,6 +305,31 @@ class Renderer:
                 raise
             raise TemplateFailed(*where, f"{type(exc).__name__}: {exc}") from exc
         return Page(path, with_title(title, body))
+
+    def listing(
+        self, base: str, template: str, title: str, items: Sequence[Any], rows: str = "rows", **values: Any
+    ) -> list[Page]:
+        """A full list, ``page_size`` rows a page, each page with links to the
+        others; the page's own rows are also given as ``rows`` (under the name
+        a template written before the lists were split knows them by)."""
+        size = self.portfolio.settings.pages.page_size
+        pages = []
+        for path, pager in pagers(base, items, size):
+            count = pager.rows.count
+            heading = self.labels.label("page_title", title=title, n=pager.rows.number, m=count)
+            pages.append(
+                self.page(
+                    path,
+                    template,
+                    title if pager.rows.number == 1 else heading,
+                    heading=title,
+                    pager=pager,
+                    **{rows: pager.rows.items},
+                    root=root_of(path),
+                    **values,
+                )
+            )
+        return pages
 
     def account(self, record: AccountRecord) -> list[Page]:
         """The account's page, then the drawings it embeds."""
@@ -314,26 +382,53 @@ class Renderer:
         label = self.labels.label
         pages = [
             self.page("index.md", "home.md.j2", p.settings.site.title, **self.dashboard()),
+        ]
+        pages += self.account_lists()
+        pages += self.analysis_pages()
+        pages.append(self.page("codes.md", "codes.md.j2", label("codes"), codes=list(RULES.values())))
+        return pages
+
+    def account_lists(self) -> list[Page]:
+        """The accounts index (a summary by tier, region and owner), and the
+        full lists it links to, each split into pages."""
+        p, label = self.portfolio, self.labels.label
+        top = p.settings.pages.top
+        tiers = analytics.by_tier(p)
+        regions = analytics.by_region(p, label("none"))
+        owners = analytics.by_owner(p)
+        tags = analytics.by_tag(p)
+        some_regions, some_owners = analytics.largest(regions, top), analytics.largest(owners, top)
+        pages = [
             self.page(
                 "accounts/index.md",
                 "accounts.md.j2",
                 label("accounts"),
-                tiers=analytics.by_tier(p),
-                regions=analytics.by_region(p, self.labels.label("none")),
-                owners=analytics.by_owner(p),
+                tier_lists=[(g, analytics.summarise(g.accounts, top)) for g in tiers],
+                region_lists=[(g, analytics.summarise(g.accounts, top)) for g in some_regions.items],
+                regions_more=some_regions.more,
+                owner_lists=[(g, analytics.summarise(g.accounts, top)) for g in some_owners.items],
+                owners_more=some_owners.more,
+                # The whole groups, as templates written before the summaries knew them.
+                tiers=tiers,
+                regions=regions,
+                owners=owners,
             ),
         ]
-        owners = analytics.by_owner(p)
-        pages.append(self.page("owners/index.md", "owners.md.j2", label("owners_page"), owners=owners))
-        pages += [self.page(f"owners/{g.key}.md", "owner.md.j2", g.label, group=g) for g in owners]
-        pages += self.analysis_pages()
-        pages.append(self.page("codes.md", "codes.md.j2", label("codes"), codes=list(RULES.values())))
-        tags = analytics.by_tag(p)
-        pages.append(self.page("tags/index.md", "tags.md.j2", label("tags_page"), tags=tags))
-        pages += [
-            self.page(f"tags/{g.key}.md", "tag.md.j2", f"{label('tags_page')}: {g.label}", group=g)
-            for g in tags
-        ]
+        for g in tiers:
+            title = f"{label('accounts')}: {self.labels.enum('tier', g.key)}"
+            pages += self.listing(f"tiers/{g.key}", "account_list.md.j2", title, g.accounts, group=g)
+        pages += self.listing("regions/index", "regions.md.j2", label("by_region"), regions)
+        for g in regions:
+            title = f"{label('accounts')}: {g.label}"
+            path = f"regions/{analytics.region_slug(g.key)}"
+            pages += self.listing(path, "account_list.md.j2", title, g.accounts, group=g)
+        pages += self.listing("owners/index", "owners.md.j2", label("owners_page"), owners, "owners")
+        for g in owners:
+            pages += self.listing(f"owners/{g.key}", "owner.md.j2", g.label, g.accounts, group=g)
+        pages += self.listing("tags/index", "tags.md.j2", label("tags_page"), tags, "tags")
+        for g in tags:
+            title = f"{label('tags_page')}: {g.label}"
+            pages += self.listing(f"tags/{g.key}", "tag.md.j2", title, g.accounts, group=g)
         return pages
 
     def development(self, record: AccountRecord) -> analytics.Development:
@@ -346,63 +441,133 @@ class Renderer:
         """The home page's values: each list cut to a few, with how many more,
         so that the page's size does not grow with the portfolio."""
         p = self.portfolio
+        # As many rows as the other portfolio pages' summaries (`pages.top`).
+        top = p.settings.pages.top
         rows = [(rec, self.health[rec.id]) for rec in p.accounts]
-        attention, more_attention = analytics.needing_attention(rows, DASHBOARD_ROWS)
+        attention, more_attention = analytics.needing_attention(rows, top)
         judged = [(rec, self.development(rec), self.health[rec.id].status) for rec in p.accounts]
         first = [a.record.id for a in attention]
         matrix = analytics.matrix(judged, first, p.settings, MATRIX_POINTS)
-        loads, more_owners = analytics.busiest_first(analytics.owner_loads(p, self.today), DASHBOARD_ROWS)
+        loads, more_owners = analytics.busiest_first(analytics.owner_loads(p, self.today), top)
         goals = analytics.goals_due(p, self.today)
         actions = analytics.actions_due(p, self.today, p.settings.thresholds.action_window_days)
         return {
             "tiers": analytics.tier_counts(p),
-            "groups": analytics.status_groups(rows, STATUS_NAMES),
+            "groups": analytics.status_groups(rows, min(STATUS_NAMES, top)),
             "attention": attention,
             "more_attention": more_attention,
             "matrix": matrix,
             "matrix_svg": portfolio_matrix(matrix, self.labels),
             "loads": loads,
             "more_owners": more_owners,
-            "goals_due": goals[:DASHBOARD_ROWS],
-            "more_goals": max(len(goals) - DASHBOARD_ROWS, 0),
-            "actions_due": actions[:DASHBOARD_ROWS],
-            "more_actions": max(len(actions) - DASHBOARD_ROWS, 0),
+            "goals_due": goals[:top],
+            "more_goals": max(len(goals) - top, 0),
+            "actions_due": actions[:top],
+            "more_actions": max(len(actions) - top, 0),
         }
 
     def analysis_pages(self) -> list[Page]:
+        return [*self.ranking_pages(), *self.health_pages(), *self.time_pages()]
+
+    def ranking_pages(self) -> list[Page]:
         p, label = self.portfolio, self.labels.label
-        loads = analytics.owner_loads(p, self.today)
-        value_rows = analytics.effort_value(p)
-        by_horizon = analytics.portfolio_effort(p)
-        health_rows = analytics.worst_first([(rec, self.health[rec.id]) for rec in p.accounts])
+        top = p.settings.pages.top
+        ranking = analytics.best_first([(rec, self.qualification[rec.id]) for rec in p.accounts])
+        mismatches = analytics.mismatches(ranking)
         return [
             self.page(
                 "ranking.md",
                 "ranking.md.j2",
                 label("ranking"),
-                ranking=analytics.best_first([(rec, self.qualification[rec.id]) for rec in p.accounts]),
+                ranking=analytics.summarise(ranking, top),
+                mismatches=analytics.summarise(mismatches, top),
+                qualifying=analytics.qualifying(ranking),
                 rule=p.settings.qualification.rule,
             ),
+            *self.listing("ranking/all", "ranking_list.md.j2", label("ranking"), ranking),
+            *self.listing("ranking/mismatches", "ranking_list.md.j2", label("mismatches"), mismatches),
+        ]
+
+    def health_pages(self) -> list[Page]:
+        p, label = self.portfolio, self.labels.label
+        top = p.settings.pages.top
+        rows = analytics.worst_first([(rec, self.health[rec.id]) for rec in p.accounts])
+        statuses = analytics.by_status(rows)
+        codes = analytics.by_finding(rows)
+        pages = [
             self.page(
                 "health.md",
                 "health.md.j2",
                 label("health"),
-                rows=health_rows,
-                counts=analytics.status_counts(health_rows),
+                statuses=statuses,
+                worst=analytics.summarise(rows, top),
+                codes=codes,
                 interest_kinds=analytics.interest_kinds(self.portfolio),
+                # As templates written before the summaries knew them.
+                rows=analytics.summarise(rows, top),
+                counts=analytics.status_counts(rows),
             ),
+        ]
+        for s in statuses:
+            title = f"{label('health')}: {self.labels.enum('status', s.status)}"
+            pages += self.listing(
+                f"health/{s.status.value}",
+                "health_status.md.j2",
+                title,
+                s.rows,
+                status=s,
+                severities={rec.id: analytics.severity_counts(h) for rec, h in s.rows},
+            )
+        for g in codes:
+            title = f"{label('health')}: {g.code}"
+            pages += self.listing(f"health/{g.code.lower()}", "health_code.md.j2", title, g.findings, group=g)
+        return pages
+
+    def time_pages(self) -> list[Page]:
+        p, label = self.portfolio, self.labels.label
+        top = p.settings.pages.top
+        loads = analytics.most_loaded_first(analytics.owner_loads(p, self.today))
+        value_rows = analytics.effort_value(p)
+        by_horizon = analytics.portfolio_effort(p)
+        neglected = analytics.neglected(p, self.today)
+        visits = analytics.senior_visits(p, self.today)
+        some_loads, some_values = analytics.summarise(loads, top), analytics.summarise(value_rows, top)
+        goals = analytics.goals_due(p, self.today)
+        actions = analytics.actions_due(p, self.today, p.settings.thresholds.action_window_days)
+        return [
             self.page(
                 "time.md",
                 "time.md.j2",
                 label("time"),
-                loads=loads,
-                owner_chart=charts.owner_chart(loads, self.labels),
+                loads=some_loads,
+                owner_chart=charts.owner_chart(list(some_loads.items), self.labels),
                 horizon_chart=charts.horizon_chart(by_horizon, self.labels),
                 horizon_rows=[(h, by_horizon.get(h, 0.0)) for h in analytics.HORIZONS],
-                neglected=analytics.neglected(p, self.today),
-                visits=analytics.senior_visits(p, self.today),
-                value_rows=value_rows,
-                value_chart=charts.effort_value_chart(value_rows, self.labels, p.settings.currency),
+                neglected=analytics.summarise(neglected, top),
+                visits=analytics.summarise(visits, top),
+                value_rows=some_values,
+                value_chart=charts.effort_value_chart(
+                    list(some_values.items), self.labels, p.settings.currency
+                ),
+            ),
+            *self.listing(
+                "time/owners", "time_list.md.j2", label("time_owners"), loads, table="_loads.md.j2"
+            ),
+            *self.listing(
+                "time/neglect", "time_list.md.j2", label("neglect"), neglected, table="_neglect.md.j2"
+            ),
+            *self.listing(
+                "time/visits", "time_list.md.j2", label("senior_visits"), visits, table="_visits.md.j2"
+            ),
+            *self.listing(
+                "time/value", "time_list.md.j2", label("effort_vs_value"), value_rows, table="_value.md.j2"
+            ),
+            # The dashboard shows the nearest few; these are the whole lists it links to.
+            *self.listing(
+                "time/goals", "time_list.md.j2", label("goals_due"), goals, table="_goals_due.md.j2"
+            ),
+            *self.listing(
+                "time/actions", "time_list.md.j2", label("actions_due"), actions, table="_actions_due.md.j2"
             ),
         ]
 

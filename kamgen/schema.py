@@ -798,6 +798,18 @@ class HistorySettings(Model):
     """Earlier relationship maps shown per account (0: none); each costs a drawing."""
 
 
+class PageSettings(Model):
+    """How the portfolio pages (health, time, ranking, owners, tags, the
+    accounts list) stay readable at any portfolio size: a summary shows the
+    most important entries and links to the full list, which is split into
+    pages."""
+
+    top: Annotated[Int, Field(ge=1)] = 10
+    """Entries a summary shows (the worst accounts, the most loaded owners) before linking to the rest."""
+    page_size: Annotated[Int, Field(ge=1, le=100)] = 100
+    """Rows on one page of a full list (at most 100: no page passes 100 KB); the rest on further pages."""
+
+
 Currency = Annotated[str, Strict(), StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
@@ -825,6 +837,7 @@ class Settings(Model):
     visibility_defaults: VisibilityDefaults = VisibilityDefaults()
     history: HistorySettings = HistorySettings()
     extra: ExtraSettings = ExtraSettings()
+    pages: PageSettings = PageSettings()
 
 
 def json_schema(model: type[BaseModel], name: str) -> dict[str, Any]:

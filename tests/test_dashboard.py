@@ -13,7 +13,8 @@ from bench import portfolio as generator
 from kamgen.analytics.portfolio import BINS
 from kamgen.pipeline import load
 from kamgen.project import Project
-from kamgen.render import DASHBOARD_ROWS, MATRIX_POINTS, STATUS_NAMES, make_renderer
+from kamgen.render import MATRIX_POINTS, STATUS_NAMES, make_renderer
+from kamgen.schema import PageSettings
 from tests.conftest import ROOT, TODAY
 
 ACCOUNT_LINK = re.compile(r"\]\(accounts/([a-z0-9-]+)\.md\)")
@@ -88,5 +89,5 @@ def test_the_home_page_does_not_grow_with_the_portfolio(tmp_path: Path) -> None:
     assert large.count('class="kg-cell"') <= BINS * BINS
     assert len(large.encode()) < 40_000
     linked = set(ACCOUNT_LINK.findall(large))
-    assert len(linked) <= 3 * STATUS_NAMES + 3 * DASHBOARD_ROWS + MATRIX_POINTS
+    assert len(linked) <= 3 * STATUS_NAMES + 3 * PageSettings().top + MATRIX_POINTS
     assert large.count('<a class="kg-point"') == MATRIX_POINTS

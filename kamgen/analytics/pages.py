@@ -218,6 +218,12 @@ def tag_slug(tag: str) -> str:
     return slug
 
 
+def region_slug(region: str) -> str:
+    """The page name of a region's list; accounts with no region get one no
+    region can take (slugs are made of a-z, 0-9 and hyphens)."""
+    return tag_slug(region) if region else "_none"
+
+
 def by_tag(portfolio: Portfolio) -> list[Group]:
     pairs = [(tag_slug(t), t, r) for r in portfolio.accounts for t in r.data.tags]
     return sorted(_groups(pairs), key=lambda g: g.label.lower())

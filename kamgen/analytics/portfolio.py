@@ -185,20 +185,20 @@ def matrix(
 
 
 @dataclass(frozen=True)
-class StatusGroup:
+class StatusGlance:
     status: Status
     count: int
     first: tuple[AccountRecord, ...]  # the worst few, most findings first
     more: int  # how many of this status are not in `first`
 
 
-def status_groups(rows: list[tuple[AccountRecord, Health]], limit: int) -> list[StatusGroup]:
+def status_groups(rows: list[tuple[AccountRecord, Health]], limit: int) -> list[StatusGlance]:
     """Red, amber and green: how many accounts each, naming the first ``limit``."""
     ordered = worst_first(rows)
     groups = []
     for status in Status:
         found = [rec for rec, h in ordered if h.status is status]
-        groups.append(StatusGroup(status, len(found), tuple(found[:limit]), max(len(found) - limit, 0)))
+        groups.append(StatusGlance(status, len(found), tuple(found[:limit]), max(len(found) - limit, 0)))
     return groups
 
 
