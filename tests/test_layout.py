@@ -347,3 +347,26 @@ def test_a_page_read_in_dark_mode_prints_dark_ink_on_white(browser: Browser, bas
         assert luminance(on_paper[key]) < 0.1, f"{key} prints light on white paper: {on_paper}"
     contrast = (luminance(on_paper["box"]) + 0.05) / (luminance(on_paper["mapName"]) + 0.05)
     assert contrast >= 4.5, f"map names on their boxes print at {contrast:.2f}:1: {on_paper}"
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("390", PHONE), ("1280", DESKTOP)])
+def test_the_dashboard_matrix_stays_readable(
+    browser: Browser, base_url: str, output_dir: Path, name: str, viewport: dict[str, int]
+) -> None:
+    """The home page's portfolio matrix keeps 11 px text on a phone (it scrolls
+    inside its figure, as the account drawings do) and fits a desktop screen."""
+    page = open_page(browser, base_url, viewport)
+    try:
+        drawings: list[dict[str, Any]] = page.evaluate(DRAWING_TEXT_JS, "svg.kg-matrix")
+        page_width = page.evaluate("() => document.documentElement.scrollWidth")
+        path = output_dir / f"dashboard-{name}.png"
+        path.unlink(missing_ok=True)
+        page.screenshot(path=path, full_page=True)
+    finally:
+        page.context.close()
+    assert_screenshot(path, min_bytes=20_000, min_width=viewport["width"], min_height=viewport["height"])
+    [matrix] = drawings
+    assert matrix["texts"] > 5, matrix
+    small = [s for s in matrix["sizes"] if s["px"] < MIN_TEXT_PX - 0.01]
+    assert not small, f"matrix text under {MIN_TEXT_PX} px at {name} px: {small[:8]}"
+    assert page_width <= viewport["width"], f"the dashboard is {page_width} px wide at {name} px"
