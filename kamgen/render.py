@@ -24,6 +24,7 @@ import markupsafe
 
 from kamgen import analytics, escape, refnames, refs
 from kamgen.drawings import charts, render_map, render_timeline
+from kamgen.drawings.cards import trend_arrow
 from kamgen.history import History
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
@@ -137,6 +138,8 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.globals["unit"] = labels.unit
     env.globals["ordinal"] = labels.ordinal
     env.globals["next_step"] = labels.next_step
+    env.globals["why"] = labels.why
+    env.globals["trend_arrow"] = trend_arrow
     env.filters["md"] = escape.text
     env.filters["block"] = escape.md_block
     env.filters["people"] = refnames.people_filter

@@ -97,7 +97,11 @@ def test_health_findings_are_warnings_in_validate(tmp_path: Path) -> None:
         "accounts/acme.yaml:5:3: warning H101 1 current contact(s), fewer than 3; next step: Ask your contacts to introduce you to colleagues"
         in lines
     )
-    assert "accounts/acme.yaml:5:5: warning H111 A: last contact never; next step: Get back in touch" in lines
+    # A was never met (known_in_person defaults to false): meet them, not "get back in touch".
+    assert (
+        "accounts/acme.yaml:5:5: warning H111 A: last contact never; "
+        "next step: Meet them in person: find an ally who can introduce us" in lines
+    )
     assert kamgen("validate", "--today", TODAY, "--strict", cwd=root).returncode == 2
     assert kamgen("validate", "--today", TODAY, "--no-health", "--strict", cwd=root).returncode == 0
 
