@@ -205,12 +205,11 @@ def _box_content(box: Box, card: Card) -> list[str]:
 
 def _trend(right: float, baseline: float, card: Card) -> str:
     """The influence trend arrow, right-aligned on the badge row. A glyph
-    alone says nothing to a screen reader: it has its words as its title."""
-    words = el("title", svg_text(card.trend_words))
-    arrow = words + svg_text(card.trend)
+    alone says nothing to a screen reader: it is an image named by its words
+    (which the box's title says too)."""
     return el(
         "text",
-        arrow,
+        svg_text(card.trend),
         class_="kg-trend",
         x=num(right),
         y=num(baseline),
