@@ -62,6 +62,15 @@ def test_finding_parameters_keep_their_types_in_json(sample_report: str) -> None
     assert None in days and all(d is None or isinstance(d, int) for d in days)
 
 
+def test_each_finding_says_why_it_matters(sample_report: str) -> None:
+    findings = [f for a in json.loads(sample_report)["accounts"] for f in a["health"]["findings"]]
+    assert {f["code"] for f in findings} >= {"H109", "H117", "H118", "H119", "H120"}
+    assert all(f["why"] and f["why"] != f["message"] for f in findings)
+    path = next(f for f in findings if f["code"] == "H119")
+    assert path["why"] == "An opponent who influences the people who decide is the biggest risk on the map."
+    assert path["params"] == {"name": "梁輝", "target": "黃志強", "via": "周敏"}
+
+
 def test_report_respects_visibility(sample_report: str) -> None:
     internal = sample_report
     restricted = kamgen("report", "--format", "json", "--today", TODAY, "--visibility", "restricted").stdout
