@@ -38,6 +38,7 @@ GROUPS: dict[type[StrEnum], str] = {
     schema.RelationshipLevel: "relationship_level",
     schema.RelationKind: "relation",
     schema.Tactic: "tactic",
+    schema.InterestKind: "interest_kind",
     schema.InterestStatus: "interest_status",
     schema.GoalKind: "goal_kind",
     schema.Horizon: "horizon",

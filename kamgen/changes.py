@@ -216,6 +216,7 @@ def _account_visibility(
         ("visibility", a.visibility, b.visibility),
         ("why_key_visibility", a.why_key_visibility, b.why_key_visibility),
         ("narrative_visibility", a.narrative_visibility, b.narrative_visibility),
+        ("extra_visibility", a.extra_visibility, b.extra_visibility),
         ("qualification.visibility", a.qualification.visibility, b.qualification.visibility),
     )
     for name, before, after in pairs:
@@ -266,7 +267,7 @@ def _added(item: Any, subject: Subject, today: dt.date) -> Iterator[Change]:
         params = {"role": _v(item.role), "influence": _v(item.influence), "stance": _v(item.stance)}
         yield Change(Kind.PERSON_ADDED, subject, params=params)
     elif isinstance(item, Interest):
-        params = {"severity": item.severity.value, "tactic": item.tactic.value, "status": item.status.value}
+        params = {"severity": item.severity.value, "tactic": tactics(item), "status": item.status.value}
         yield Change(Kind.INTEREST_OPENED, subject, params=params)
     elif isinstance(item, Goal):
         params = {"horizon": item.horizon.value, "target": item.target, "status": item.status.value}
@@ -274,6 +275,12 @@ def _added(item: Any, subject: Subject, today: dt.date) -> Iterator[Change]:
     elif isinstance(item, Action):
         params = {"due": item.due, "owner": item.owner, "overdue": is_overdue_action(item, today)}
         yield Change(Kind.ACTION_ADDED, subject, params=params)
+
+
+def tactics(interest: Interest) -> str:
+    """An interest's tactics in order, as one value: ``go-around, whisper``;
+    ``none`` when there is none (the value a single tactic always had)."""
+    return ", ".join(step.tactic.value for step in interest.plan) or "none"
 
 
 def _v(value: StrEnum | None) -> str | None:
@@ -306,7 +313,7 @@ def _person(a: Stakeholder, b: Stakeholder, subject: Subject, today: dt.date) ->
 def _interest(a: Interest, b: Interest, subject: Subject, today: dt.date) -> Iterator[Change]:
     if b.status is InterestStatus.DEFUSED and a.status is not InterestStatus.DEFUSED:
         yield Change(Kind.INTEREST_DEFUSED, subject, "status", a.status.value, b.status.value)
-    yield from _changed(Kind.TACTIC_CHANGED, subject, "tactic", a.tactic, b.tactic)
+    yield from _changed(Kind.TACTIC_CHANGED, subject, "tactic", tactics(a), tactics(b))
     yield from _common(a, b, subject)
 
 

@@ -9,6 +9,7 @@ line and column. A check never raises and never changes the data.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +18,22 @@ from kamgen.loader import Document, Key
 from kamgen.nearest import did_you_mean
 from kamgen.problems import Problem
 from kamgen.rule import Result, Rule, rule
-from kamgen.schema import Access, Account, CreditRating, Level3, Metric, Settings, Tactic
+from kamgen.schema import (
+    Access,
+    Account,
+    CreditRating,
+    ExtraSchema,
+    ExtraType,
+    ExtraValue,
+    Interest,
+    Level3,
+    Link,
+    Metric,
+    Settings,
+    Tactic,
+    TacticStep,
+    is_http_url,
+)
 
 
 @dataclass
@@ -197,12 +213,13 @@ def self_reference(ctx: Context) -> Iterator[Result]:
                 message=f"relationship from '{r.source}' to themselves",
             )
     for i, v in enumerate(a.interests):
-        if v.ally and v.ally == v.holder:
-            yield Result(
-                "K204",
-                ("interests", i, "ally"),
-                message=f"the holder '{v.holder}' cannot be their own ally",
-            )
+        for path, step in _steps(i, v):
+            if step.ally and step.ally == v.holder:
+                yield Result(
+                    "K204",
+                    (*path, "ally"),
+                    message=f"the holder '{v.holder}' cannot be their own ally",
+                )
 
 
 @rule("K205", "unknown-checklist")
@@ -232,25 +249,149 @@ def unknown_checklist(ctx: Context) -> Iterator[Result]:
                 )
 
 
+def _steps(i: int, v: Interest) -> Iterator[tuple[Key, TacticStep]]:
+    """Each tactic of interest ``i`` with the data path it was written at:
+    an item of `tactics`, or the interest itself for the older `tactic`."""
+    if "tactics" in v.model_fields_set:
+        for j, step in enumerate(v.tactics):
+            yield ("interests", i, "tactics", j), step
+    else:
+        for step in v.plan:
+            yield ("interests", i), step
+
+
 @rule("K206", "tactic-ally")
 def tactic_ally(ctx: Context) -> Iterator[Result]:
     """The whisper tactic works through an ally, so it must name one; an
-    ally named with another tactic is a contradiction."""
+    ally named with another tactic is a contradiction. Each tactic of a
+    `tactics` list is judged on its own: go around him (no ally), then
+    whisper through her (an ally)."""
     a = ctx.account
     assert a is not None
     for i, v in enumerate(a.interests):
-        if v.tactic is Tactic.WHISPER and not v.ally:
-            yield Result(
-                "K206",
-                ("interests", i, "tactic"),
-                message=f"interest '{v.id}': the whisper tactic needs an ally",
-            )
-        elif v.ally and v.tactic is not Tactic.WHISPER:
-            yield Result(
-                "K206",
-                ("interests", i, "ally"),
-                message=f"interest '{v.id}' names an ally but its tactic is '{v.tactic}', not 'whisper'",
-            )
+        for path, step in _steps(i, v):
+            if step.tactic is Tactic.WHISPER and not step.ally:
+                yield Result(
+                    "K206",
+                    (*path, "tactic"),
+                    message=f"interest '{v.id}': the whisper tactic needs an ally",
+                )
+            elif step.ally and step.tactic is not Tactic.WHISPER:
+                yield Result(
+                    "K206",
+                    (*path, "ally"),
+                    message=f"interest '{v.id}' names an ally but its tactic is "
+                    f"'{step.tactic}', not 'whisper'",
+                )
+
+
+@rule("K210", "tactic-and-tactics")
+def tactic_and_tactics(ctx: Context) -> Iterator[Result]:
+    """An interest gives both `tactics:` (the list) and the older `tactic:`
+    or `ally:`. Write one: a single `tactic:` is the same as a one-item
+    `tactics:` list, so move it (and its ally) into the list. The list is
+    what counts until then."""
+    a = ctx.account
+    assert a is not None
+    for i, v in enumerate(a.interests):
+        if "tactics" not in v.model_fields_set:
+            continue
+        for old in ("tactic", "ally"):
+            if old in v.model_fields_set:
+                yield Result(
+                    "K210",
+                    ("interests", i, old),
+                    message=f"interest '{v.id}' gives both tactics and {old}; "
+                    f"move {old} into the tactics list",
+                    at_key=True,
+                )
+
+
+@rule("K211", "link-url")
+def link_url(ctx: Context) -> Iterator[Result]:
+    """A link's `url` is not a plain http or https address (`javascript:`,
+    `file:`, a relative path, spaces or quotes). Such a link is shown as
+    text, never as a link."""
+    a = ctx.account
+    assert a is not None
+    places: list[tuple[Key, list[Link]]] = [(("links",), a.links)]
+    places += [(("stakeholders", i, "links"), s.links) for i, s in enumerate(a.stakeholders)]
+    for path, links in places:
+        for j, link in enumerate(links):
+            if not is_http_url(link.url):
+                yield Result(
+                    "K211",
+                    (*path, j, "url"),
+                    message="a link must be an http:// or https:// address without spaces or quotes",
+                )
+
+
+@rule("K212", "extra-field")
+def extra_field(ctx: Context) -> Iterator[Result]:
+    """An `extra` field does not fit what kamgen.yml's `extra:` asks for:
+    a required key is missing, a key is not listed where the list is
+    closed, a value has the wrong type (text, number, integer, boolean,
+    date, url, list), or is not one of the allowed `values`."""
+    a = ctx.account
+    assert a is not None
+    rules = ctx.settings.extra
+    yield from _extra(ctx, (), a.extra, rules.accounts, "the account")
+    for i, s in enumerate(a.stakeholders):
+        yield from _extra(ctx, ("stakeholders", i), s.extra, rules.stakeholders, f"'{s.id}'")
+
+
+def _extra(
+    ctx: Context, at: Key, extra: dict[str, ExtraValue], rules: ExtraSchema, who: str
+) -> Iterator[Result]:
+    for key, wanted in rules.fields.items():
+        if wanted.required and key not in extra:
+            where = (*at, "extra") if (*at, "extra") in ctx.doc.keys else at
+            yield Result("K212", where, message=f"{who} needs the extra field '{key}'", at_key=True)
+    for key, value in extra.items():
+        spec = rules.fields.get(key)
+        path = (*at, "extra", key)
+        if spec is None:
+            if rules.closed:
+                known = ", ".join(rules.fields) or "none"
+                hint = did_you_mean(key, sorted(rules.fields))
+                yield Result(
+                    "K212", path, message=f"unknown extra field '{key}'{hint}; allowed: {known}", at_key=True
+                )
+            continue
+        if not _fits(value, spec.type):
+            yield Result("K212", path, message=f"extra field '{key}' must be {_TYPE_WORDS[spec.type]}")
+        elif spec.values and value not in spec.values:
+            allowed = ", ".join(str(v) for v in spec.values)
+            yield Result("K212", path, message=f"extra field '{key}' must be one of {allowed}")
+
+
+_TYPE_WORDS = {
+    ExtraType.TEXT: "text",
+    ExtraType.NUMBER: "a number",
+    ExtraType.INTEGER: "a whole number",
+    ExtraType.BOOLEAN: "true or false",
+    ExtraType.DATE: "a date (YYYY-MM-DD)",
+    ExtraType.URL: "an http:// or https:// address",
+    ExtraType.LIST: "a list",
+}
+
+
+def _fits(value: ExtraValue, kind: ExtraType) -> bool:
+    if kind is ExtraType.LIST:
+        return isinstance(value, list)
+    if isinstance(value, list):
+        return False
+    if kind is ExtraType.NUMBER:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is ExtraType.INTEGER:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is ExtraType.BOOLEAN:
+        return isinstance(value, bool)
+    if kind is ExtraType.DATE:
+        return isinstance(value, dt.date)
+    if kind is ExtraType.URL:
+        return isinstance(value, str) and is_http_url(value)
+    return isinstance(value, str)
 
 
 _ORDINAL = {
@@ -322,5 +463,8 @@ ACCOUNT_CHECKS: tuple[Check, ...] = (
     unknown_checklist,
     tactic_ally,
     unknown_currency,
+    tactic_and_tactics,
+    link_url,
+    extra_field,
 )
 SETTINGS_CHECKS: tuple[Check, ...] = (duplicate_id, criterion_threshold, unknown_finding)

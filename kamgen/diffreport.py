@@ -93,6 +93,8 @@ def _who(change: Change) -> str:
 def _word(group: str, value: Value | Param) -> str:
     if value is None:
         return "unknown"
+    if group == "tactic":  # tactics in order, "go-around, whisper"
+        return " then ".join(EN.enum("tactic", v).lower() for v in str(value).split(", "))
     return EN.enum(_ENUMS.get(group, group), str(value)).lower()
 
 
@@ -154,6 +156,7 @@ def _finding(verb: str) -> Callable[[Change, Mapping[str, str]], str]:
 _PARTS = {
     "why_key_visibility": "visibility of why it is key",
     "narrative_visibility": "visibility of the narrative",
+    "extra_visibility": "visibility of the custom fields and links",
     "qualification.visibility": "visibility of the qualification figures",
 }
 

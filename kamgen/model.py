@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from kamgen import refs
 from kamgen.schema import (
     Account,
+    Interest,
     Language,
     Qualification,
     Settings,
@@ -136,6 +137,8 @@ def _hide_account_text(account: Account, allowed: set[Visibility]) -> Account:
     update: dict[str, Any] = {}
     if account.why_key and account.why_key_visibility not in allowed:
         update["why_key"] = None
+    if (account.extra or account.links) and account.extra_visibility not in allowed:
+        update["extra"], update["links"] = {}, []
     qualification: Qualification | None = account.qualification  # None once redaction dropped it
     if qualification is None or qualification.visibility not in allowed:
         # The figures go; the verdict is computed from the whole account.
@@ -166,13 +169,18 @@ def with_defaults(account: Account, defaults: VisibilityDefaults) -> Account:
     for section in sections:
         level = getattr(defaults, section)
         items = getattr(account, section)
-        if level is not Visibility.INTERNAL and any("visibility" not in i.model_fields_set for i in items):
+        levels = [_default_level(i, level, defaults) for i in items]
+        if any(
+            v is not Visibility.INTERNAL and "visibility" not in i.model_fields_set
+            for i, v in zip(items, levels, strict=True)
+        ):
             update[section] = [
-                i if "visibility" in i.model_fields_set else i.model_copy(update={"visibility": level})
-                for i in items
+                i if "visibility" in i.model_fields_set else i.model_copy(update={"visibility": v})
+                for i, v in zip(items, levels, strict=True)
             ]
     for field_name, level in (
         ("why_key_visibility", defaults.why_key),
+        ("extra_visibility", defaults.extra),
         ("narrative_visibility", defaults.narrative),
     ):
         if field_name not in account.model_fields_set:
@@ -195,6 +203,19 @@ def with_defaults(account: Account, defaults: VisibilityDefaults) -> Account:
             for cid, answers in account.checklists.items()
         }
     return account.model_copy(update=update) if update else account
+
+
+def _default_level(item: BaseModel, level: Visibility, defaults: VisibilityDefaults) -> Visibility:
+    """An item's default: its section's, or for an interest of a kind with a
+    default of its own, the stricter of the two (a kickback stays restricted
+    on a site whose interests are internal)."""
+    kind = getattr(item, "kind", None)
+    if not isinstance(item, Interest) or kind is None:
+        return level
+    by_kind = defaults.interest_kinds.of(kind)
+    if by_kind is None:
+        return level
+    return max(level, by_kind, key=VISIBILITY_ORDER.index)
 
 
 def cleared(level: Visibility) -> set[Visibility]:

@@ -14,6 +14,7 @@ import functools
 import json
 import re
 import traceback
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 import jinja2
 import markupsafe
+from markupsafe import Markup
 
 from kamgen import analytics, escape, refnames, refs
 from kamgen.drawings import charts, render_map, render_timeline
@@ -32,7 +34,7 @@ from kamgen.narrative import render_narrative
 from kamgen.progress import Tick, no_tick
 from kamgen.rule import Finding
 from kamgen.rules import RULES
-from kamgen.schema import Language, Visibility
+from kamgen.schema import Language, Link, Visibility, is_http_url
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,8 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.filters["ref"] = refnames.ref_filter
     env.filters["iso"] = _iso
     env.filters["num"] = _num
+    env.filters["extra"] = functools.partial(_extra_value, labels)
+    env.filters["weblink"] = _weblink
     env.globals["tag_slug"] = analytics.tag_slug
     env.globals["link"] = _link
     return env
@@ -163,6 +167,28 @@ def _num(value: float | None) -> str:
         return ""
     # Whole numbers for amounts; one decimal where it still means something.
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.1f}"
+
+
+def _extra_value(labels: Labels, value: object) -> Markup:
+    """A custom field's value as escaped text: yes/no, a date, a number as
+    written (a CRM id 120045 keeps no thousands separator), a list joined."""
+    if isinstance(value, list):
+        return Markup(", ").join(_extra_value(labels, v) for v in value)
+    if isinstance(value, bool):
+        return escape.text(labels.label("yes" if value else "no"))
+    if isinstance(value, dt.date):
+        return escape.text(value.isoformat())
+    return escape.text(value)
+
+
+def _weblink(link: Link) -> Markup:
+    """A link as a Markdown link when its address is http(s); else (K211)
+    its title and address as text, never something a browser follows."""
+    if not is_http_url(link.url):
+        return Markup("{} ({})").format(escape.text(link.title), escape.text(link.url))
+    # Percent-encode what could end the link destination or start syntax in it.
+    href = urllib.parse.quote(link.url, safe="/#:?=&%@+,;-._~[]")
+    return Markup("[{}]({})").format(escape.text(link.title), Markup(href))
 
 
 def account_page_path(account_id: str) -> str:
@@ -292,6 +318,7 @@ class Renderer:
                 label("health"),
                 rows=health_rows,
                 counts=analytics.status_counts(health_rows),
+                interest_kinds=analytics.interest_kinds(self.portfolio),
             ),
             self.page(
                 "time.md",

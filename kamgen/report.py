@@ -136,6 +136,10 @@ def build(
             "effort": analytics.portfolio_effort(portfolio),
             "status_counts": {s.value: n for s, n in analytics.status_counts(rows)},
             "mismatches": [a["id"] for a in accounts if a["qualification"]["mismatch"]],
+            # Interests the readers may see, by kind; "none": no kind given.
+            "interest_kinds": {
+                (k.kind.value if k.kind else "none"): k.interests for k in analytics.interest_kinds(portfolio)
+            },
         },
         "neglected": [
             {

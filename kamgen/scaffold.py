@@ -88,6 +88,7 @@ _CHOICES = {
     "action_kinds": schema.ActionKind,
     "action_statuses": schema.ActionStatus,
     "tactics": schema.Tactic,
+    "interest_kinds": schema.InterestKind,
     "interest_statuses": schema.InterestStatus,
 }
 

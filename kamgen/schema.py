@@ -11,6 +11,8 @@ editor shows them on hover.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -20,10 +22,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     Strict,
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from kamgen.ids import ID_PATTERN
 from kamgen.refs import Ref
@@ -172,6 +176,16 @@ class Tactic(StrEnum):
     NONE = "none"
 
 
+class InterestKind(StrEnum):
+    """What the holder stands to lose (DOMAIN idea 3)."""
+
+    PERSONAL_GAIN = "personal-gain"
+    LOSS_OF_VALUE = "loss-of-value"
+    LOSS_OF_INFLUENCE = "loss-of-influence"
+    HABIT = "habit"
+    OTHER = "other"
+
+
 class InterestStatus(StrEnum):
     UNADDRESSED = "unaddressed"
     IN_PROGRESS = "in-progress"
@@ -267,6 +281,44 @@ class Comparison(StrEnum):
 # ---------------------------------------------------------------- account
 
 
+# Custom fields: a team's own data (a CRM id, a contract number), shown as a
+# key/value table. Values are scalars or lists of scalars, so every one has a
+# plain text form; kamgen.yml can narrow them (see ExtraSettings, K212).
+ExtraKey = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=80, pattern=TEXT_PATTERN)]
+ExtraScalar = Bool | Int | Number | Date | Text
+
+
+def _extra_value(value: Any) -> Any:
+    # One check, not a union: a union reports each of its branches, and a
+    # mapping's branch names would read as its keys.
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, bool | int | dt.date) or (isinstance(item, float) and math.isfinite(item)):
+            continue
+        if isinstance(item, str) and 0 < len(item) <= 5000 and re.match(TEXT_PATTERN, item):
+            continue
+        raise PydanticCustomError(
+            "extra_value_type", "expected text, a number, true or false, a date or a list"
+        )
+    return value
+
+
+_EXTRA_SCALAR_SCHEMA = {"type": ["string", "number", "boolean"]}
+ExtraValue = Annotated[
+    Any,
+    PlainValidator(_extra_value),
+    WithJsonSchema({"anyOf": [_EXTRA_SCALAR_SCHEMA, {"type": "array", "items": _EXTRA_SCALAR_SCHEMA}]}),
+]
+Extra = dict[ExtraKey, ExtraValue]
+
+
+class Link(Model):
+    """A link to something kept elsewhere: a shared drive, the CRM, a contract."""
+
+    title: Text
+    url: Annotated[str, Strict(), StringConstraints(min_length=1, max_length=2000)]
+    """An http or https address (anything else is K211 and is not linked)."""
+
+
 class Purchase(Model):
     period: Period
     """The year (2025) or quarter (2025-Q3) the amount covers."""
@@ -343,6 +395,10 @@ class Stakeholder(Model):
     next_step: Text | None = None
     """If we do not know them in person: the next step to meet them."""
     notes: Text | None = None
+    extra: Extra = {}
+    """Fields of your own: text, numbers, yes/no, dates or lists of them (kamgen.yml `extra`)."""
+    links: list[Link] = []
+    """Links about this person, e.g. their record in the CRM."""
     visibility: Visibility = Visibility.INTERNAL
 
 
@@ -362,25 +418,55 @@ class Relationship(Model):
         return f"{self.kind}:{self.source}:{self.target}"
 
 
+class TacticStep(Model):
+    """One tactic of an interest's plan, in the order it is played."""
+
+    tactic: Tactic
+    ally: StakeholderId | None = None
+    """With the whisper tactic: the stakeholder who puts in a good word."""
+
+
 class Interest(Model):
     """A vested interest that our sale threatens, and how we defuse it."""
 
     id: Id
     holder: StakeholderId
     """The stakeholder who holds the interest."""
+    kind: InterestKind | None = None
+    """What the holder stands to lose: a personal gain (a kickback), their value (an engineer's
+    know-how), their influence (a senior manager's say), a habit, or other. Some kinds are
+    restricted unless the item says otherwise (kamgen.yml visibility_defaults.interest_kinds)."""
     interest: Text
     """What the holder has today, e.g. the current supplier's kickback."""
     threat: Text
     """What our sale threatens for the holder."""
     severity: Level3
-    tactic: Tactic = Tactic.NONE
+    tactics: list[TacticStep] = []
+    """The tactics, in the order they are played (go around him, then whisper through an ally)."""
+    tactic: Tactic | None = None
+    """One tactic: the older way to write a one-item `tactics` list (not both, K210)."""
     ally: StakeholderId | None = None
-    """With the whisper tactic: the stakeholder who puts in a good word."""
+    """With `tactic: whisper`: the stakeholder who puts in a good word."""
     status: InterestStatus = InterestStatus.UNADDRESSED
     last_step: Date | None = None
     """When we last did something about it."""
     next_step: Text | None = None
     visibility: Visibility = Visibility.INTERNAL
+
+    @property
+    def plan(self) -> list[TacticStep]:
+        """The tactics as one list, however they were written: `tactics`, or
+        the older `tactic` (with its `ally`) as a one-item list."""
+        if self.tactics or "tactics" in self.model_fields_set:
+            return self.tactics
+        if self.tactic is None and self.ally is None:
+            return []
+        return [TacticStep(tactic=self.tactic or Tactic.NONE, ally=self.ally)]
+
+    @property
+    def has_tactic(self) -> bool:
+        """Whether any tactic has been chosen."""
+        return any(step.tactic is not Tactic.NONE for step in self.plan)
 
 
 class Practice(Model):
@@ -475,6 +561,13 @@ class Account(Model):
     checklists: dict[ChecklistId, dict[Id, Answer]] = {}
     """Answers by checklist id, then by item id."""
     notes: list[Note] = []
+    extra: Extra = {}
+    """Fields of your own (a CRM id, a contract number): text, numbers, yes/no, dates or
+    lists of them. kamgen.yml `extra` can require and type them."""
+    links: list[Link] = []
+    """Links about the account: the CRM record, a shared folder, the contract."""
+    extra_visibility: Visibility = Visibility.INTERNAL
+    """Who may see the account's `extra` fields and `links` (a person's go with the person)."""
     narrative_visibility: Visibility = Visibility.INTERNAL
     """Who may see the Markdown body of a .md account."""
 
@@ -562,6 +655,14 @@ class Checklist(Model):
 _URL_CHARS = r"[A-Za-z0-9\-._~%!$&()*+,;=:@/?#]"
 HTTP_URL_PATTERN = rf"^https?://[A-Za-z0-9.\-\[\]:]+(?:/{_URL_CHARS}*)?$"
 URL_PATH_PATTERN = rf"^{_URL_CHARS}+$"
+
+
+def is_http_url(url: str) -> bool:
+    """Whether ``url`` is an http(s) URL of plain URL characters, safe in an
+    attribute and a Markdown link."""
+    return len(url) <= 2000 and re.match(HTTP_URL_PATTERN, url) is not None
+
+
 HttpUrl = Annotated[str, Strict(), StringConstraints(pattern=HTTP_URL_PATTERN, max_length=2000)]
 UrlPath = Annotated[str, Strict(), StringConstraints(pattern=URL_PATH_PATTERN, max_length=500)]
 
@@ -573,6 +674,23 @@ class Site(Model):
     """The repository's web address, an http or https URL."""
     edit_uri: UrlPath | None = None
     """Path from repo_url to the repository root's files, e.g. edit/main/."""
+
+
+class InterestKindDefaults(Model):
+    """The default visibility of an interest by its kind; unset kinds follow `interests`."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, populate_by_name=True)
+
+    personal_gain: Annotated[Visibility | None, Field(alias="personal-gain")] = Visibility.RESTRICTED
+    """A kickback or another personal gain: restricted unless the item says otherwise."""
+    loss_of_value: Annotated[Visibility | None, Field(alias="loss-of-value")] = None
+    loss_of_influence: Annotated[Visibility | None, Field(alias="loss-of-influence")] = None
+    habit: Visibility | None = None
+    other: Visibility | None = None
+
+    def of(self, kind: InterestKind) -> Visibility | None:
+        level: Visibility | None = getattr(self, kind.value.replace("-", "_"))
+        return level
 
 
 class VisibilityDefaults(Model):
@@ -591,6 +709,46 @@ class VisibilityDefaults(Model):
     qualification: Visibility = Visibility.INTERNAL
     why_key: Visibility = Visibility.INTERNAL
     narrative: Visibility = Visibility.INTERNAL
+    extra: Visibility = Visibility.INTERNAL
+    """The account's own `extra` fields and `links`."""
+    interest_kinds: InterestKindDefaults = InterestKindDefaults()
+    """By kind of interest: an interest of a kind listed here without its own visibility gets
+    the stricter of this and `interests`. A kickback (`personal-gain`) is restricted by default."""
+
+
+class ExtraType(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    URL = "url"
+    LIST = "list"
+
+
+class ExtraField(Model):
+    type: ExtraType = ExtraType.TEXT
+    """text, number, integer, boolean (yes/no), date, url (http or https) or list."""
+    required: Bool = False
+    """Every account (or stakeholder) must give it."""
+    values: list[ExtraScalar] = []
+    """If given, the only values allowed."""
+
+
+class ExtraSchema(Model):
+    """The custom fields of one kind of item, by key."""
+
+    fields: dict[ExtraKey, ExtraField] = {}
+    closed: Bool = False
+    """Only the keys in `fields` are allowed."""
+
+
+class ExtraSettings(Model):
+    """Narrows the free-form `extra` fields for teams that want them checked
+    (K212). Without it, any key and value is accepted."""
+
+    accounts: ExtraSchema = ExtraSchema()
+    stakeholders: ExtraSchema = ExtraSchema()
 
 
 class Limits(Model):
@@ -639,6 +797,7 @@ class Settings(Model):
     limits: Limits = Limits()
     visibility_defaults: VisibilityDefaults = VisibilityDefaults()
     history: HistorySettings = HistorySettings()
+    extra: ExtraSettings = ExtraSettings()
 
 
 def json_schema(model: type[BaseModel], name: str) -> dict[str, Any]:

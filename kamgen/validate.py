@@ -122,6 +122,7 @@ _TYPE_WORDS = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
     "date_type": "a date (YYYY-MM-DD)",
+    "extra_value_type": "text, a number, true or false, a date or a list of them",
 }
 
 

@@ -24,6 +24,10 @@ pytestmark = pytest.mark.site
 CANARIES = {
     "stakeholder": "Canarystakeholderzq",
     "stakeholder alias": "Canaryaliaszq",
+    "stakeholder extra": "Canaryextrazq",
+    "stakeholder link": "Canarylinkzq",
+    "account extra": "Canaryaccountextrazq",
+    "account link": "Canaryaccountlinkzq",
     "interest": "Canaryinterestzq",
     "interest by default": "Canarydefaultzq",
     "practice": "Canarypracticezq",
@@ -48,11 +52,21 @@ def account() -> dict[str, object]:
         "tier": "key",
         "why_key": f"Because {c['why key']}",
         "why_key_visibility": "restricted",
+        "extra": {"crm_id": c["account extra"]},
+        "links": [{"title": c["account link"], "url": "https://crm.example.com/a/1"}],
+        "extra_visibility": "restricted",
         "qualification": {"purchases": [{"period": 2025, "amount": 987654321}], **R},
         "stakeholders": [
             {"id": "open", "name": "Open Person", "influence": "high", "stance": "supporter"},
             {"id": "other", "name": "Other Person"},
-            {"id": "secret", "name": c["stakeholder"], "aliases": [c["stakeholder alias"], c["中文"]], **R},
+            {
+                "id": "secret",
+                "name": c["stakeholder"],
+                "aliases": [c["stakeholder alias"], c["中文"]],
+                "extra": {"wechat": c["stakeholder extra"]},
+                "links": [{"title": c["stakeholder link"], "url": "https://crm.example.com/p/1"}],
+                **R,
+            },
         ],
         "relationships": [
             {

@@ -76,8 +76,12 @@ CASES = {
         [("interest-defused", "engineer-routine", "unaddressed", "defused"), ("finding-resolved", "H108")],
     ),
     "tactic": (
-        [("    tactic: earn-trust\n", "    tactic: go-around\n")],
+        [("      - tactic: earn-trust\n", "      - tactic: go-around\n")],
         [("tactic-changed", "engineer-routine", "earn-trust", "go-around")],
+    ),
+    "tactic added to the list": (
+        [("      - tactic: earn-trust\n", "      - tactic: earn-trust\n      - tactic: wait\n")],
+        [("tactic-changed", "engineer-routine", "earn-trust", "earn-trust, wait")],
     ),
     "goal achieved leaves no long-term goal": (
         [
@@ -123,6 +127,15 @@ def test_each_kind_of_change(tmp_path: Path, case: str) -> None:
     [account] = compare(base, head, today=DAY)
     assert account.id == "guangzhou-yaju-furniture"
     assert [summary(c) for c in account.changes] == expected
+
+
+def test_the_old_shape_of_the_same_tactics_is_no_change(tmp_path: Path) -> None:
+    base = loaded(tmp_path / "base")
+    copy_sample(tmp_path / "head")
+    edit(
+        tmp_path / "head" / ACCOUNT, "    tactics:\n      - tactic: earn-trust\n", "    tactic: earn-trust\n"
+    )
+    assert compare(base, loaded(tmp_path / "head"), today=DAY) == []
 
 
 def test_score(tmp_path: Path) -> None:

@@ -87,6 +87,37 @@ CASES: dict[str, tuple[str, list[tuple[int, str, str]]]] = {
         + "interests:\n  - {id: i, holder: ann, interest: x, threat: y, severity: low, ally: bob}\n",
         [(8, "bob}", "K206")],
     ),
+    "K204-self-ally-in-tactics": (
+        MINIMAL
+        + PEOPLE
+        + "interests:\n  - id: i\n    holder: ann\n    interest: x\n    threat: y\n    severity: low\n"
+        "    tactics:\n      - {tactic: go-around}\n      - {tactic: whisper, ally: ann}\n",
+        [(15, "ann}", "K204")],
+    ),
+    "K206-each-tactic-of-a-list": (
+        MINIMAL
+        + PEOPLE
+        + "interests:\n  - id: i\n    holder: ann\n    interest: x\n    threat: y\n    severity: low\n"
+        "    tactics:\n      - tactic: go-around\n        ally: bob\n      - tactic: whisper\n",
+        [(15, "bob", "K206"), (16, "whisper", "K206")],
+    ),
+    "K210-tactic-and-tactics": (
+        MINIMAL
+        + PEOPLE
+        + "interests:\n  - id: i\n    holder: ann\n    interest: x\n    threat: y\n    severity: low\n"
+        "    tactic: wait\n    ally: bob\n    tactics: [{tactic: whisper, ally: bob}]\n",
+        [(13, "tactic", "K210"), (14, "ally", "K210")],
+    ),
+    "K211-link-scheme": (
+        MINIMAL + "links:\n  - {title: CRM, url: 'https://crm.example.com/a/1'}\n"
+        "  - {title: Evil, url: 'javascript:alert(1)'}\n",
+        [(6, "'javascript", "K211")],
+    ),
+    "K211-stakeholder-link": (
+        MINIMAL + "stakeholders:\n  - id: ann\n    name: Ann\n    links:\n"
+        "      - {title: Share, url: file:///etc/passwd}\n",
+        [(8, "file:", "K211")],
+    ),
 }
 
 
@@ -112,6 +143,15 @@ relationships:
   - {kind: allied-with, from: ann, to: bob}
 interests:
   - {id: i, holder: bob, interest: x, threat: y, severity: low, tactic: whisper, ally: ann}
+  - id: j
+    holder: cy
+    kind: personal-gain
+    interest: x
+    threat: y
+    severity: low
+    tactics: [{tactic: go-around}, {tactic: whisper, ally: ann}]
+extra: {crm_id: A-1, since: 2020-01-01, sites: [Leeds, York], vip: true, rebate: 2.5}
+links: [{title: CRM, url: "https://crm.example.com/a?id=1&x=(2)"}]
 goals:
   - {id: g, statement: s, horizon: now, owners: [ann], source: [bob]}
 actions:
@@ -174,3 +214,61 @@ def test_every_check_is_documented() -> None:
     for check in checks.ACCOUNT_CHECKS + checks.SETTINGS_CHECKS:
         assert len(check.text.split()) > 8, check.code
     assert all(r.doc for r in RULES.values())
+
+
+EXTRA_SETTINGS = """\
+extra:
+  accounts:
+    closed: true
+    fields:
+      crm_id: {type: text, required: true}
+      since: {type: date}
+      tier_code: {type: text, values: [A, B]}
+  stakeholders:
+    fields:
+      wechat: {type: text}
+      seats: {type: integer}
+"""
+
+
+@pytest.mark.parametrize(
+    ("account", "expected"),
+    [
+        # A required key missing: at the `extra` key that lacks it.
+        ("extra:\n  since: 2020-01-01\n", [(4, "extra", "K212")]),
+        ("extra:\n  crm_id: A\n  since: soon\n", [(6, "soon", "K212")]),
+        ("extra:\n  crm_id: A\n  tier_code: C\n", [(6, "C", "K212")]),
+        ("extra:\n  crm_id: A\n  crm: B\n", [(6, "crm", "K212")]),
+        (
+            "extra: {crm_id: A}\nstakeholders:\n  - id: ann\n    name: Ann\n    extra: {seats: 2.5, x: 1}\n",
+            [(8, "2.5", "K212")],
+        ),
+        ("extra: {crm_id: A, since: 2020-01-01, tier_code: B}\n", []),
+    ],
+)
+def test_extra_fields_narrowed_in_settings(
+    project: Project, account: str, expected: list[tuple[int, str, str]]
+) -> None:
+    project.settings_file.write_text(SETTINGS + EXTRA_SETTINGS, encoding="utf-8")
+    text = MINIMAL + account
+    (project.accounts_dir / "acme.yaml").write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    want = [(ln, lines[ln - 1].index(token) + 1, code) for ln, token, code in expected]
+    assert positions(load(project).problems) == want
+
+
+def test_a_required_extra_field_missing_from_an_account_without_extra(project: Project) -> None:
+    project.settings_file.write_text(SETTINGS + EXTRA_SETTINGS, encoding="utf-8")
+    (project.accounts_dir / "acme.yaml").write_text(MINIMAL, encoding="utf-8")
+    [problem] = load(project).problems
+    assert (problem.code, problem.message) == ("K212", "the account needs the extra field 'crm_id'")
+
+
+def test_extra_fields_are_free_form_without_settings(check_account: Callable[..., list[Problem]]) -> None:
+    text = MINIMAL + "extra:\n  CRM id: 1\n  合約: 甲-7\n  renew: 2027-01-31\n  tags: [a, 2, no]\n"
+    assert check_account(text) == []
+
+
+def test_extra_takes_no_nested_mapping(check_account: Callable[..., list[Problem]]) -> None:
+    problems = check_account(MINIMAL + "extra:\n  contract:\n    number: 7\n")
+    assert [p.code for p in problems] == ["K103"]

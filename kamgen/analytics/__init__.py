@@ -28,6 +28,7 @@ from kamgen.analytics.health import (
     visible_health,
     worst_first,
 )
+from kamgen.analytics.interests import KindCount, interest_kinds
 from kamgen.analytics.pages import (
     ActionDue,
     ChecklistRow,
@@ -71,6 +72,7 @@ __all__ = [
     "GoalDue",
     "Group",
     "Health",
+    "KindCount",
     "Neglect",
     "OwnerLoad",
     "Qualification",
@@ -91,6 +93,7 @@ __all__ = [
     "effort_value",
     "facts",
     "goals_due",
+    "interest_kinds",
     "is_overdue_action",
     "is_overdue_goal",
     "last_activity",

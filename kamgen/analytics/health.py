@@ -26,7 +26,6 @@ from kamgen.rule import Finding, Key, Param, Rule, Severity, rule
 from kamgen.schema import (
     BuyingRole,
     Horizon,
-    Interest,
     InterestStatus,
     Level3,
     Mode,
@@ -34,7 +33,6 @@ from kamgen.schema import (
     Settings,
     Stakeholder,
     Stance,
-    Tactic,
     Trend,
     Visibility,
 )
@@ -83,7 +81,7 @@ class Context:
             if v.status is InterestStatus.DEFUSED:
                 return True
             if (
-                tactics(v)
+                v.has_tactic
                 and v.status is not InterestStatus.BLOCKED
                 and self.days_stale(v.last_step, limit) is False
             ):
@@ -111,15 +109,6 @@ class Context:
         levels = [Level3.HIGH, Level3.MEDIUM, Level3.LOW, None]
         found.sort(key=lambda a: (levels.index(a.influence), a.stance is not Stance.MENTOR))
         return found[0] if found else None
-
-
-def tactics(interest: Interest) -> tuple[Tactic, ...]:
-    """The tactics chosen for an interest, in order; empty when none is.
-
-    Every finding reads an interest's tactics through here, so that the shape
-    of the field (one ``tactic:`` today, a ``tactics:`` list in the making)
-    is known in one place."""
-    return () if interest.tactic is Tactic.NONE else (interest.tactic,)
 
 
 Finder = Rule[Context, Finding]
@@ -212,7 +201,7 @@ def interest_no_tactic(ctx: Context) -> Iterator[Finding]:
     """A vested interest that our sale threatens has no tactic yet (go
     around, earn trust, whisper through an ally, or wait)."""
     for i, v in enumerate(ctx.record.data.interests):
-        if not tactics(v) and v.status is not InterestStatus.DEFUSED:
+        if not v.has_tactic and v.status is not InterestStatus.DEFUSED:
             yield _finding("H107", ctx, (v.holder,), ("interests", i), interest=v.id)
 
 
@@ -221,7 +210,7 @@ def interest_stale(ctx: Context) -> Iterator[Finding]:
     """A vested interest has a tactic but no step within thresholds.stale_step_days."""
     limit = ctx.settings.thresholds.stale_step_days
     for i, v in enumerate(ctx.record.data.interests):
-        if not tactics(v) or v.status is InterestStatus.DEFUSED:
+        if not v.has_tactic or v.status is InterestStatus.DEFUSED:
             continue
         days = ctx.days_stale(v.last_step, limit)
         if days is not False:
