@@ -491,3 +491,18 @@ def test_a_path_finding_is_seen_only_where_its_line_is(line: str, shown: dict[st
     for level, seen in shown.items():
         health = visible_health(portfolio, Visibility(level), TODAY)["acme"]
         assert any(f.code == "H119" for f in health.findings) is seen
+
+
+@pytest.mark.parametrize(
+    ("tactics", "code"),
+    [
+        ([{"tactic": "go-around"}, {"tactic": "whisper", "ally": "coach"}], "H117"),
+        ([{"tactic": "none"}], "H109"),
+        ([], "H109"),
+    ],
+)
+def test_an_opponent_addressed_by_a_list_of_tactics(tactics: list[dict[str, Any]], code: str) -> None:
+    data = change(_opponent)
+    del data["interests"][0]["tactic"]
+    data["interests"][0]["tactics"] = tactics
+    assert [c for c in codes_of(data) if c in ("H109", "H117")] == [code]
