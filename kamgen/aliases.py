@@ -16,13 +16,11 @@ import types
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import Annotated, Any, Union, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel
 
-from kamgen import schema
+from kamgen import languages, schema
 
 # Each enum a file can hold, and its group under `enum:` in i18n/*.yml.
 GROUPS: dict[type[StrEnum], str] = {
@@ -56,15 +54,16 @@ Table = Mapping[type[StrEnum], Mapping[str, str]]
 def table(language: str | None) -> Table:
     """For each enum, its labels in ``language`` mapped to its values; empty
     for English, or a language kamgen has no labels for."""
-    if not language or language == schema.Language.EN.value:
+    if not language or language == languages.ENGLISH:
         return {}
-    if language not in {lang.value for lang in schema.Language}:
+    groups = languages.catalogue(language).get("enum")
+    if not isinstance(groups, dict):
         return {}
-    text = resources.files("kamgen").joinpath(f"i18n/{language}.yml").read_text("utf-8")
-    groups: dict[str, Any] = (yaml.safe_load(text) or {}).get("enum", {})
     result: dict[type[StrEnum], dict[str, str]] = {}
     for enum, group in GROUPS.items():
-        labels = groups.get(group, {})
+        labels = groups.get(group)
+        if not isinstance(labels, dict):
+            continue
         values = {m.value for m in enum}
         result[enum] = {str(label): value for value, label in labels.items() if value in values}
     return result

@@ -32,6 +32,7 @@ import pydantic
 import yaml
 
 import kamgen
+from kamgen import languages
 
 CACHE_DIR = "cache"
 _SUFFIX = ".json"
@@ -79,6 +80,10 @@ def code_fingerprint() -> str:
     ]
     for path in files:
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    # A team's own catalogues ($KAMGEN_LANGUAGES) word enum aliases too.
+    for code, path in languages.files().items():
+        if package not in path.parents:
+            parts += [code, path.read_bytes()]
     return digest(*parts)
 
 

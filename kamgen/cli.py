@@ -32,6 +32,7 @@ def _report(problems: list[Problem], fmt: str, project: Project | None = None) -
 
 
 def _formatted(problems: list[Problem], fmt: str, project: Project | None = None) -> str:
+    problems = app.localized(problems, fmt, project)
     if fmt in CI_FORMATS and project is not None:
         # Annotations and reports land on the diff only with paths from the
         # repository's root (the CI workspace), which may be above the project.
@@ -117,7 +118,7 @@ def cmd_new(args: argparse.Namespace, project: Project) -> int:
             return 2
         written, problems = app.new_item(project, args.kind, args.account, args.extra[0], args.name)
         done = f"added {args.kind} '{args.extra[0]}' to {written}"
-    _report(problems, "text")
+    _report(problems, "text", project)
     if written is None:
         _say("nothing was written")
         return exit_code(problems) or 1
@@ -142,7 +143,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     site_dir = _user_path(args, args.site_dir) if args.site_dir else None
     progress = _silent if args.quiet else _say
     built = app.build(project, site_dir, today=args.today, visibility=args.visibility, progress=progress)
-    _report(built.problems, "text")
+    _report(built.problems, "text", project)
     if built.engine_error is not None:
         _say(f"MkDocs build failed: {built.engine_error} (the previous site is unchanged)")
         return 1
@@ -157,7 +158,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
 def cmd_report(args: argparse.Namespace, project: Project) -> int:
     result, text = app.report(project, today=args.today, visibility=args.visibility, fmt=args.format)
     if text is None:
-        sys.stderr.write(FORMATTERS["text"](result.problems, None))
+        sys.stderr.write(FORMATTERS["text"](app.localized(result.problems, "text", project), None))
         _say("no report: fix the errors above first")
         return exit_code(result.problems)
     sys.stdout.write(text)
@@ -180,7 +181,7 @@ def cmd_diff(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_serve(args: argparse.Namespace, project: Project) -> int:
     def ready(result: Result) -> None:
-        _report(result.problems, "text")
+        _report(result.problems, "text", project)
         if result.portfolio is None:
             _say("fix the errors above first; the preview starts from a valid portfolio")
         else:

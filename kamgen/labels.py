@@ -5,21 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from kamgen import languages
 from kamgen.rule import Finding
 from kamgen.schema import Language
-
-
-@cache
-def _catalog(language: str) -> dict[str, Any]:
-    text = resources.files("kamgen").joinpath(f"i18n/{language}.yml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
 
 
 @dataclass(frozen=True)
@@ -29,13 +19,7 @@ class Labels:
     language: Language
 
     def _get(self, section: str, *keys: str) -> str | None:
-        for lang in (self.language.value, Language.EN.value):
-            node: Any = _catalog(lang).get(section, {})
-            for key in keys:
-                node = node.get(key) if isinstance(node, dict) else None
-            if isinstance(node, str):
-                return node
-        return None
+        return languages.text(self.language.value, section, *keys)
 
     def label(self, key: str, **values: Any) -> str:
         text = self._get("label", key)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from kamgen import refs
+from kamgen import languages, refs
 from kamgen.schema import (
     Account,
     Interest,
@@ -51,14 +51,20 @@ def builtin_checklists(language: Language) -> list[ChecklistDef]:
 
 @cache  # read once: every account file's checks ask for them
 def _builtin_checklists(language: Language) -> tuple[ChecklistDef, ...]:
+    """The method's checklists, worded from the language's catalogue; a text
+    it lacks is English's, and one English lacks is its id: never an error."""
     raw: list[dict[str, Any]] = yaml.safe_load(
         resources.files("kamgen").joinpath("builtin_checklists.yml").read_text("utf-8")
     )
+
+    def words(*keys: str) -> str:
+        return languages.text(language.value, "checklist", *keys) or keys[0]
+
     return tuple(
         ChecklistDef(
             c["id"],
-            c["title"][language.value],
-            tuple(ChecklistItem(i["id"], i["text"][language.value]) for i in c["items"]),
+            words(c["id"], "title"),
+            tuple(ChecklistItem(i, words(c["id"], "items", i)) for i in c["items"]),
             builtin=True,
         )
         for c in raw

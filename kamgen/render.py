@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import re
 import traceback
 import urllib.parse
 from collections.abc import Mapping
@@ -24,7 +23,7 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from kamgen import analytics, escape, refnames, refs
+from kamgen import analytics, escape, refnames, refs, search
 from kamgen.drawings import charts, render_map, render_timeline
 from kamgen.drawings.cards import trend_arrow
 from kamgen.history import History
@@ -66,8 +65,9 @@ class Site:
     pages: list[Page]
     nav: list[NavItem] = field(default_factory=list)
     stylesheets: list[str] = field(default_factory=list)
-    # Names to keep whole when search segments Chinese text (陳杰, not 陳 + 杰).
-    search_terms: list[str] = field(default_factory=list)
+    # Words (and their jieba frequencies) for search to keep whole when it
+    # segments Chinese text: names (陳杰, not 陳 + 杰) and given names.
+    search_terms: dict[str, int] = field(default_factory=dict)
     # The audience the pages were rendered for; every page says it.
     visibility: Visibility = Visibility.INTERNAL
     # The banner a restricted build shows on every page, in the site language.
@@ -148,6 +148,7 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.filters["ref"] = refnames.ref_filter
     env.filters["iso"] = _iso
     env.filters["num"] = _num
+    env.filters["given_name"] = search.given_name
     env.filters["extra"] = functools.partial(_extra_value, labels)
     env.filters["weblink"] = _weblink
     env.globals["tag_slug"] = analytics.tag_slug
@@ -458,22 +459,9 @@ def render_site(
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
     banner = restricted_banner(visible.settings.language, visibility)
     nav = renderer.nav(method_pages or [])
-    return Site(pages, nav, [STYLESHEET], search_terms(visible), visibility, banner)
+    return Site(pages, nav, [STYLESHEET], search.terms(visible), visibility, banner)
 
 
 def restricted_banner(language: Language, visibility: Visibility) -> str | None:
     """What every page of a restricted build says about its audience."""
     return Labels(language).label("restricted_banner") if visibility is Visibility.RESTRICTED else None
-
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
-
-
-def search_terms(portfolio: Portfolio) -> list[str]:
-    """Names of accounts and people written in Chinese characters."""
-    names: set[str] = set()
-    for rec in portfolio.accounts:
-        names.update([rec.data.name, *rec.data.aliases])
-        for s in rec.data.stakeholders:
-            names.update([s.name, *s.aliases])
-    return sorted(n.strip() for n in names if _CJK.search(n) and " " not in n.strip())

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AllowInfNan,
@@ -29,6 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from kamgen import languages
 from kamgen.ids import ID_PATTERN
 from kamgen.refs import Ref
 
@@ -254,9 +255,17 @@ class CreditRating(StrEnum):
     D = "D"
 
 
-class Language(StrEnum):
-    EN = "en"
-    ZH_HANT = "zh-Hant"
+if TYPE_CHECKING:
+
+    class Language(StrEnum):
+        EN = "en"
+
+else:
+    # One member per catalogue file (kamgen.languages), so that adding a
+    # language needs no code: `zh-Hans` is Language.ZH_HANS, and the settings
+    # schema's enum lists whatever files there are.
+    Language = StrEnum("Language", {code.upper().replace("-", "_"): code for code in languages.codes()})
+    Language.__doc__ = "A site language: one catalogue file each in kamgen/i18n/ or $KAMGEN_LANGUAGES."
 
 
 class Metric(StrEnum):
@@ -781,6 +790,7 @@ class Settings(Model):
     """Portfolio settings, in kamgen.yml at the repository root."""
 
     language: Language = Language.EN
+    """The site's language: `en`, or any language kamgen has a catalogue for."""
     site: Site = Site()
     team: list[Member] = []
     currency: Currency = "USD"

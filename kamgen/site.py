@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +24,7 @@ import yaml
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
-from kamgen import outdir
+from kamgen import languages, outdir
 from kamgen.problems import Level, Problem
 from kamgen.progress import Say, Ticker
 from kamgen.project import Project
@@ -37,10 +37,16 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page as MkDocsPage
 
-# Material's theme language for each site language.
-THEME_LANGUAGE = {Language.EN: "en", Language.ZH_HANT: "zh-Hant"}
-# Hand-written docs in another language than English live in docs/<language>/.
-LANGUAGE_DIRS = {lang.value for lang in Language if lang is not Language.EN}
+
+def theme_language(language: Language) -> str:
+    """Material's theme language for a site language, as its catalogue says
+    (`meta.theme`): Simplified Chinese is Material's `zh`."""
+    return languages.text(language.value, "meta", "theme") or languages.ENGLISH
+
+
+def language_dirs() -> set[str]:
+    """Hand-written docs in another language than English live in docs/<language>/."""
+    return {lang.value for lang in Language if lang is not Language.EN}
 
 
 # mkdocs.yml values that are plain text by MkDocs' own definition but that
@@ -189,7 +195,7 @@ def config(
     search_dict: Path | None = None,
     overrides: Path | None = None,
 ) -> dict[str, Any]:
-    other_languages = sorted(LANGUAGE_DIRS - {settings.language.value})
+    other_languages = sorted(language_dirs() - {settings.language.value})
     excluded = [f"/{lang}/" for lang in other_languages]
     if settings.language is not Language.EN:
         # English method pages sit at the top of docs/; another language's
@@ -204,7 +210,7 @@ def config(
         "site_name": str(markupsafe.escape(settings.site.title)),
         "theme": {
             "name": "material",
-            "language": THEME_LANGUAGE[settings.language],
+            "language": theme_language(settings.language),
             **({"custom_dir": str(overrides)} if overrides else {}),
         },
         "nav": nav_config(nav),
@@ -280,12 +286,12 @@ def _with_search_dictionary(plugins: Any, path: Path) -> list[Any]:
     return out
 
 
-def write_search_dictionary(project: Project, terms: list[str]) -> Path:
+def write_search_dictionary(project: Project, terms: Mapping[str, int]) -> Path:
     path = project.work_dir / "search-words.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     # jieba's user dictionary: one "word frequency" a line; a high frequency
-    # makes the segmenter prefer the whole name.
-    path.write_text("".join(f"{term} 100000\n" for term in terms), encoding="utf-8")
+    # makes the segmenter prefer the whole name (see kamgen.search).
+    path.write_text("".join(f"{term} {freq}\n" for term, freq in terms.items()), encoding="utf-8")
     return path
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
@@ -299,3 +299,39 @@ def contrast(a: list[float], b: list[float]) -> float:
 
 def same_colour(a: list[float], b: list[float], tolerance: float = 2.0) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a[:3], b[:3], strict=True))
+
+
+# --- Material's search ------------------------------------------------------------
+
+
+def search_ready(page: Page, initializing: str, timeout_ms: int = 15_000) -> str:
+    """Wait until Material's search has loaded its index (the results say
+    something else than ``initializing``); returns what they say while the box is empty."""
+    from playwright.sync_api import expect
+
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).not_to_have_text(initializing, timeout=timeout_ms)
+    return (meta.text_content() or "").strip()
+
+
+def search_results(page: Page, query: str, ready: str, timeout_ms: int = 15_000) -> list[str]:
+    """Type ``query`` into Material's search box (``ready`` from :func:`search_ready`)
+    and return the paths (with fragments) of the results, best first."""
+    from playwright.sync_api import expect
+
+    meta = page.locator(".md-search-result__meta")
+    box = page.locator("input.md-search__input")
+    box.click()
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.press("Backspace")
+    expect(box).to_have_value("")
+    expect(meta).to_have_text(ready)
+    before = ready
+    page.keyboard.type(query)
+    # Material searches on keyup; CJK text arrives without key events (as from an
+    # IME), so finish with a key that moves the caret, as committing an IME does.
+    page.keyboard.press("End")
+    expect(meta).not_to_have_text(before, timeout=timeout_ms)
+    hrefs: list[str] = page.locator(".md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    parts = [urlsplit(h) for h in hrefs]
+    return [unquote(u.path) + (f"#{unquote(u.fragment)}" if u.fragment else "") for u in parts]

@@ -1,8 +1,10 @@
-"""Both language files say the same things: the same keys, the same placeholders.
+"""Every language file says what English says: the same keys, the same placeholders.
 
 A key missing from one file falls back to English on the page, and a
 placeholder missing from a translation silently drops a value (or raises
-KeyError when it names one the code does not pass), so both are caught here.
+KeyError when it names one the code does not pass), so both are caught here,
+for every catalogue kamgen ships (found as kamgen finds them, so a new file is
+checked the moment it is added).
 """
 
 from __future__ import annotations
@@ -10,18 +12,23 @@ from __future__ import annotations
 import string
 from collections import Counter
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-LANGUAGES = ("en", "zh-Hant")
+from kamgen import languages
+
+SHIPPED = Path(str(resources.files("kamgen").joinpath("i18n")))
+LANGUAGES = tuple(sorted(p.stem for p in SHIPPED.glob("*.yml")))
+OTHERS = tuple(lang for lang in LANGUAGES if lang != "en")
 Key = tuple[str, ...]
 
 
 def catalog(language: str) -> dict[Key, Any]:
     """The language file as leaf values by their nested key."""
-    text = resources.files("kamgen").joinpath(f"i18n/{language}.yml").read_text("utf-8")
+    text = (SHIPPED / f"{language}.yml").read_text("utf-8")
     return dict(leaves(yaml.safe_load(text)))
 
 
@@ -41,12 +48,37 @@ def catalogs() -> dict[str, dict[Key, Any]]:
     return {language: catalog(language) for language in LANGUAGES}
 
 
-def test_both_languages_have_exactly_the_same_keys(catalogs: dict[str, dict[Key, Any]]) -> None:
-    en, zh = (set(catalogs[language]) for language in LANGUAGES)
+def test_kamgen_ships_and_finds_the_three_languages() -> None:
+    assert {"en", "zh-Hant", "zh-Hans"} <= set(LANGUAGES)
+    assert languages.codes()[0] == "en" and set(languages.codes()) >= set(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_every_language_has_exactly_the_keys_of_english(
+    catalogs: dict[str, dict[Key, Any]], language: str
+) -> None:
+    en, other = set(catalogs["en"]), set(catalogs[language])
     assert len(en) > 100  # the whole catalogue was read, nested keys included
-    missing = sorted(".".join(k) for k in en - zh)
-    extra = sorted(".".join(k) for k in zh - en)
-    assert not missing and not extra, f"missing in zh-Hant: {missing}; only in zh-Hant: {extra}"
+    missing = sorted(".".join(k) for k in en - other)
+    extra = sorted(".".join(k) for k in other - en)
+    assert not missing and not extra, f"missing in {language}: {missing}; only in {language}: {extra}"
+
+
+def test_simplified_chinese_keeps_the_order_of_english(catalogs: dict[str, dict[Key, Any]]) -> None:
+    # Keys others add to en.yml go into zh-Hans.yml at the same place.
+    assert list(catalogs["zh-Hans"]) == list(catalogs["en"])
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_enum_labels_are_unambiguous_aliases(catalogs: dict[str, dict[Key, Any]], language: str) -> None:
+    """Each enum label is read back as its value (kamgen.aliases): two values of
+    one enum must not share a label."""
+    groups: dict[str, list[str]] = {}
+    for key, text in catalogs[language].items():
+        if key[0] == "enum":
+            groups.setdefault(key[1], []).append(text)
+    twice = {group: texts for group, texts in groups.items() if len(set(texts)) != len(texts)}
+    assert not twice, f"{language}: enum labels used twice: {twice}"
 
 
 def test_every_message_is_text(catalogs: dict[str, dict[Key, Any]]) -> None:
@@ -55,14 +87,15 @@ def test_every_message_is_text(catalogs: dict[str, dict[Key, Any]]) -> None:
         assert not odd, f"{language}: not a non-empty string: {odd}"
 
 
-def test_translations_use_the_same_placeholders(catalogs: dict[str, dict[Key, Any]]) -> None:
-    en, zh = (catalogs[language] for language in LANGUAGES)
+@pytest.mark.parametrize("language", OTHERS)
+def test_translations_use_the_same_placeholders(catalogs: dict[str, dict[Key, Any]], language: str) -> None:
+    en, zh = catalogs["en"], catalogs[language]
     differ = {
         ".".join(key): (dict(placeholders(en[key])), dict(placeholders(zh[key])))
         for key in sorted(en.keys() & zh.keys())
         if placeholders(en[key]) != placeholders(zh[key])
     }
-    assert not differ, f"placeholders differ (en, zh-Hant): {differ}"
+    assert not differ, f"placeholders differ (en, {language}): {differ}"
     assert any(placeholders(message) for message in en.values())  # some messages have placeholders
 
 

@@ -12,7 +12,14 @@ kind of use case: ``checking`` (validate), ``rendering``, ``building``
 from __future__ import annotations
 
 from kamgen.app.building import Built, build, report
-from kamgen.app.checking import committed_cache, git_problem, health_problems, validate
+from kamgen.app.checking import (
+    committed_cache,
+    git_problem,
+    health_problems,
+    localized,
+    problem_language,
+    validate,
+)
 from kamgen.app.previewing import Preview, preview, serve
 from kamgen.app.progress import Progress
 from kamgen.app.rendering import edit_base, render, template_problem
@@ -33,9 +40,11 @@ __all__ = [
     "health_problems",
     "init",
     "load",
+    "localized",
     "new_account",
     "new_item",
     "preview",
+    "problem_language",
     "render",
     "report",
     "serve",

@@ -4,15 +4,17 @@ and, with `--changed-since`, only those a change introduced."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kamgen import changes, codes, snapshots
+from kamgen import changes, codes, languages, messages, snapshots
 from kamgen.analytics import assess
 from kamgen.cache import CACHE_DIR, Store
 from kamgen.incremental import PerAccount, check, default_jobs
 from kamgen.labels import Labels
+from kamgen.loader import load_file
 from kamgen.model import AccountRecord, Portfolio
 from kamgen.pipeline import Result, load
 from kamgen.problems import Level, Problem, sort_problems
@@ -154,3 +156,23 @@ def _record_health(
         message = f"{_EN.finding(finding)}; next step: {_EN.next_step(finding)}"
         problems.append(Problem(record.path, line, col, _LEVELS[level], finding.code, message))
     return problems
+
+
+def problem_language(project: Project) -> str:
+    """The language problems are worded in for a person: ``KAMGEN_LANG`` if
+    set, else the settings' ``language``; English for one kamgen has no
+    catalogue for (the settings' own check reports that)."""
+    wanted = os.environ.get(messages.ENV, "").strip()
+    if not wanted and project.settings_file.is_file():
+        doc, _ = load_file(project.settings_file, project.display(project.settings_file), root=project.root)
+        language = doc.data.get("language") if isinstance(doc.data, dict) else None
+        wanted = language if isinstance(language, str) else ""
+    return wanted if wanted in languages.files() else languages.ENGLISH
+
+
+def localized(problems: list[Problem], fmt: str, project: Project | None) -> list[Problem]:
+    """``problems`` as a format ``fmt`` shows them: in the reader's language
+    (``problem_language``) for the formats people read, else as they are."""
+    if fmt not in messages.READ_BY_PEOPLE or project is None:
+        return problems
+    return messages.localize(problems, problem_language(project))
