@@ -47,10 +47,12 @@ from kamgen.project import Project
 from kamgen.render import Site
 from kamgen.schema import Visibility
 from kamgen.site import (
+    DRAWINGS,
     SERVE_DOCS,
     SERVING,
     STAGES,
     DocsFolder,
+    Drawings,
     Pages,
     Stages,
     as_markup,
@@ -131,6 +133,7 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         config.watch.extend(str(p) for p in watched if p.exists() and str(p) not in config.watch)
         # MkDocs loads the config, and so this plugin, afresh for every rebuild.
         config.plugins[STAGES] = Stages(self.say)
+        config.plugins[DRAWINGS] = Drawings()
         self.docs = self.docs or DocsFolder(Path(config.docs_dir))
         if self.pages is None:
             self.pages = SERVING.get(config.config_file_path or "") or self._own_preview()

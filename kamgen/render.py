@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import html
 import json
+import re
 import traceback
 import urllib.parse
 from collections.abc import Mapping
@@ -38,7 +41,7 @@ from kamgen.schema import Language, Link, Visibility, is_http_url
 
 @dataclass(frozen=True)
 class Page:
-    path: str  # relative to the docs root, forward slashes, ends in .md
+    path: str  # relative to the docs root, forward slashes; a page ends in .md
     content: str
 
 
@@ -196,6 +199,28 @@ def account_page_path(account_id: str) -> str:
     return f"accounts/{account_id}.md"
 
 
+# A drawing is its own file beside the page, embedded as a Markdown image of
+# this class: it never passes through Markdown or HTML parsing, and any engine
+# builds the page as it is. kamgen's own MkDocs build puts the SVG back in
+# place in the finished HTML (site.Drawings), so its links and styles work.
+DRAWING_CLASS = "kg-drawing"
+_ARIA_LABEL = re.compile(r'<svg\b[^>]*?\baria-label="([^"]*)"')
+
+
+def drawing_file(folder: str, name: str, svg: str) -> tuple[Markup, Page]:
+    """``svg`` as a file in ``folder`` (beside the page ``folder``.md, relative
+    to the docs root) and the Markdown that embeds it. The name carries a
+    digest of the content, so a changed drawing changes the page that shows it
+    (a dirty preview build rebuilds it) and no browser shows a stale copy."""
+    digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:12]
+    file = f"{name}-{digest}.svg"
+    found = _ARIA_LABEL.search(svg)
+    alt = escape.text(html.unescape(found.group(1))) if found else ""
+    page_dir = folder.rsplit("/", 1)[-1]
+    embed = Markup(f"![{alt}]({escape.url(page_dir, '/', file)}){{ .{DRAWING_CLASS} }}")
+    return embed, Page(f"{folder}/{file}", svg)
+
+
 @dataclass
 class Renderer:
     portfolio: Portfolio
@@ -234,18 +259,27 @@ class Renderer:
             raise TemplateFailed(*where, f"{type(exc).__name__}: {exc}") from exc
         return Page(path, with_title(title, body))
 
-    def account(self, record: AccountRecord) -> Page:
+    def account(self, record: AccountRecord) -> list[Page]:
+        """The account's page, then the drawings it embeds."""
         team_names = {m.id: m.name for m in self.portfolio.settings.team}
         history = self.history.of(record.id) if self.history is not None else None
-        return self.page(
+        folder = account_page_path(record.id).removesuffix(".md")
+        drawings: list[Page] = []
+
+        def drawing(name: str, svg: str) -> Markup:
+            embed, file = drawing_file(folder, name, svg)
+            drawings.append(file)
+            return embed
+
+        page = self.page(
             account_page_path(record.id),
             "account.md.j2",
             record.data.name,
             record=record,
             account=record.data,
             edit_url=_link(self.edit_base.rstrip("/"), "/", record.path) if self.edit_base else None,
-            relmap=render_map(record.data, self.labels, team_names),
-            timeline=render_timeline(record, self.labels, self.today),
+            relmap=drawing("map", render_map(record.data, self.labels, team_names)),
+            timeline=drawing("timeline", render_timeline(record, self.labels, self.today)),
             checklists=analytics.checklists(record, self.portfolio.checklists),
             buy_in=analytics.buy_in(record),
             bought_in={s.id: analytics.bought_in(s) for s in record.data.stakeholders},
@@ -257,11 +291,18 @@ class Renderer:
             health=self.health[record.id],
             history=history,
             history_maps=[
-                (snap, render_map(snap.account, self.labels, team_names)) for snap in history.snapshots
+                (
+                    snap,
+                    drawing(
+                        f"map-{snap.date.isoformat()}", render_map(snap.account, self.labels, team_names)
+                    ),
+                )
+                for snap in history.snapshots
             ]
             if history
             else [],
         )
+        return [page, *drawings]
 
     def portfolio_pages(self) -> list[Page]:
         p = self.portfolio
@@ -371,7 +412,7 @@ class _Made:
     health: analytics.Health | None
     qualification: analytics.Qualification
     figures_hidden: bool
-    page: Page | None = None
+    pages: list[Page] | None = None  # the account's page and its drawings
 
 
 @dataclass
@@ -452,9 +493,9 @@ def render_site(
     pages = renderer.portfolio_pages() if summaries is None else list(summaries)
     for done, rec in enumerate(visible.accounts, 1):
         kept = made[rec.id]
-        if kept.page is None:
-            kept.page = renderer.account(rec)
-        pages.append(kept.page)
+        if kept.pages is None:
+            kept.pages = renderer.account(rec)
+        pages += kept.pages
         progress(done, len(visible.accounts))
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
     banner = restricted_banner(visible.settings.language, visibility)

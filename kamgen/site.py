@@ -11,6 +11,7 @@ plugin or hook, so another engine can build the same folder.
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping
@@ -28,7 +29,7 @@ from kamgen import languages, outdir
 from kamgen.problems import Level, Problem
 from kamgen.progress import Say, Ticker
 from kamgen.project import Project
-from kamgen.render import STYLESHEET, NavItem, Page, Site
+from kamgen.render import DRAWING_CLASS, STYLESHEET, NavItem, Page, Site
 from kamgen.schema import Language, Settings, Visibility
 
 if TYPE_CHECKING:
@@ -315,6 +316,7 @@ def run_mkdocs(config_file: Path, say: Say = _silent) -> None:
         cfg = load_config(str(config_file), strict=True)
         as_markup(cfg)
         cfg.plugins[STAGES] = Stages(say)
+        cfg.plugins[DRAWINGS] = Drawings()
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(cfg)
@@ -460,6 +462,83 @@ class Stages(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if any(name.split("/")[-1] == "search" for name in config.plugins):
             self.say("MkDocs: writing the search index")
+
+
+# ------------------------------------------------------------------ drawings
+
+DRAWINGS = "kamgen/drawings"
+# MkDocs writes an image as <img alt=".." class=".." src="..." />, alone in a
+# paragraph of its own when it was alone on its line.
+_DRAWING = re.compile(rf'<img [^>]*?\bclass="{DRAWING_CLASS}"[^>]*>')
+_SRC = re.compile(r'\bsrc="([^"]*)"')
+
+
+class Drawings(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
+    """kamgen's drawings back in place as inline SVG in the finished pages.
+
+    A generated page embeds each drawing as an image of its own file
+    (:func:`kamgen.render.drawing_file`), so the SVG never passes through
+    Markdown, MkDocs' HTML checks or the search index, and another engine
+    shows it as an image. In the page MkDocs has finished (``on_post_page``:
+    after search has read it) the image becomes the SVG itself again, so that
+    its links, tooltips and the site's dark-mode rules reach it. The files
+    a page inlined are not copied into the site."""
+
+    def __init__(self) -> None:
+        self.svg: dict[str, Path] = {}  # drawing file by its url
+        self.inlined: set[str] = set()
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        self.svg = {
+            f.url: Path(f.abs_src_path) for f in files if f.abs_src_path and f.src_uri.endswith(".svg")
+        }
+        return files
+
+    def on_page_content(self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        if DRAWING_CLASS in html:
+            self.inlined.update(_drawing_url(m.group(), page.url) for m in _DRAWING.finditer(html))
+        return html
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        # MkDocs has checked every page's links by now, and copies static
+        # files after this: leave out those that only an inlined image used.
+        for file in list(files):
+            if file.url in self.inlined:
+                files.remove(file)
+        return env
+
+    def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        return inline_drawings(output, page.url, self.svg)
+
+
+def _drawing_url(img: str, page_url: str) -> str:
+    """The site url of the file an image shows, from a page at ``page_url``."""
+    src = _SRC.search(img)
+    if src is None:
+        return ""
+    base = posixpath.dirname("/" + page_url) if not page_url.endswith("/") else "/" + page_url
+    return posixpath.normpath(posixpath.join(base, src.group(1))).lstrip("/")
+
+
+def inline_drawings(html: str, page_url: str, svg: dict[str, Path]) -> str:
+    """``html`` with each drawing image (and the paragraph it is alone in)
+    replaced by its SVG, read from its file; an image whose file is not known
+    stays an image."""
+    if DRAWING_CLASS not in html:
+        return html
+    out: list[str] = []
+    at = 0
+    for match in _DRAWING.finditer(html):
+        path = svg.get(_drawing_url(match.group(), page_url))
+        if path is None:
+            continue
+        start, end = match.span()
+        if html.endswith("<p>", 0, start) and html.startswith("</p>", end):
+            start, end = start - 3, end + 4
+        out += [html[at:start], path.read_text(encoding="utf-8")]
+        at = end
+    out.append(html[at:])
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ problems in the preview

@@ -177,8 +177,16 @@ def test_a_stance_change_shows_its_date_author_subject_and_values(repo: Repo) ->
     snapshots = found.of("acme").snapshots
     assert [s.date for s in snapshots] == [dt.date(2026, 3, 10), dt.date(2026, 1, 5)]
     assert [s.account.stakeholders[0].stance for s in snapshots] == [Stance.SUPPORTER, Stance.NEUTRAL]
-    assert text.count('<details class="kg-history-map" markdown="0" data-search-exclude>') == 2
-    assert "<svg" in text.split("<details", 1)[1]
+    assert text.count('<details class="kg-history-map" markdown="1" data-search-exclude>') == 2
+    # Each an image of its own SVG file beside the page, which the build inlines.
+    embeds = re.findall(
+        r"\]\((acme/map-2026-0[31]-\d\d-[0-9a-f]{12}\.svg)\)\{ \.kg-drawing \}", text.split("<details", 1)[1]
+    )
+    assert len(embeds) == 2
+    result = load(repo.project)
+    assert result.portfolio is not None
+    files = {p.path: p.content for p in app.render(repo.project, result.portfolio, today=TODAY).pages}
+    assert all(files[f"accounts/{embed}"].startswith("<svg") for embed in embeds)
 
 
 def test_joined_and_departed(repo: Repo) -> None:

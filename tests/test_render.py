@@ -8,7 +8,7 @@ import re
 import pytest
 from markupsafe import Markup
 
-from kamgen import analytics, app
+from kamgen import analytics, app, render
 from kamgen.escape import md, md_block, xml
 from kamgen.narrative import render_narrative
 from kamgen.pipeline import load
@@ -34,7 +34,25 @@ def test_golden_account_markdown(sample: tuple[Project, object]) -> None:
     project, portfolio = sample
     site = app.render(project, portfolio, today=TODAY)  # type: ignore[arg-type]
     pages = {p.path: p.content for p in site.pages}
-    assert_golden("account-guangzhou-yaju-furniture.md", pages["accounts/guangzhou-yaju-furniture.md"])
+    page = pages["accounts/guangzhou-yaju-furniture.md"]
+    assert_golden("account-guangzhou-yaju-furniture.md", page)
+    # The drawings are files of their own beside the page, which embeds them.
+    for name in ("map", "timeline"):
+        embed = re.search(rf"\]\((guangzhou-yaju-furniture/{name}-[0-9a-f]{{12}}\.svg)\)", page)
+        assert embed is not None, name
+        assert_golden(f"account-guangzhou-yaju-furniture-{name}.svg", pages[f"accounts/{embed.group(1)}"])
+
+
+def test_a_drawing_file_is_named_by_its_content(sample: tuple[Project, object]) -> None:
+    """A changed drawing changes the page that embeds it: a dirty preview
+    build rebuilds that page, and no browser shows a stale copy."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Map: A &amp; [B]"></svg>'
+    embed, file = render.drawing_file("accounts/x", "map", svg)
+    other, changed = render.drawing_file("accounts/x", "map", svg.replace("A", "C"))
+    assert file.content == svg and file.path.startswith("accounts/x/map-") and file.path.endswith(".svg")
+    assert changed.path != file.path and other != embed
+    # The name is the alt text, escaped for Markdown: no link can form from it.
+    assert embed.startswith("![Map: A &#38; &#91;B&#93;](x/map-") and embed.endswith(".svg){ .kg-drawing }")
 
 
 def test_every_page_is_listed_once(sample: tuple[Project, object]) -> None:

@@ -97,6 +97,28 @@ def test_sample_portfolio_builds_strictly(built_sample: Project) -> None:
     assert not (built_sample.root / "docs" / "accounts").exists()
 
 
+def test_drawings_are_inline_svg_whose_links_reach_their_rows(built_sample: Project) -> None:
+    """The generated Markdown embeds each drawing as an image of its own file;
+    the built page has the SVG itself in its figure again, and every link in
+    it reaches a row of that page. MkDocs checks no link inside a drawing, so
+    this test does."""
+    site = built_sample.root / "site"
+    for path in sorted(site.glob("accounts/*/index.html")):
+        html = path.read_text(encoding="utf-8")
+        assert "kg-drawing" not in html, path
+        figures = re.findall(r'<figure class="kg-figure">\s*(<svg\b.*?</svg>)\s*</figure>', html, re.S)
+        assert [re.search(r'class="([^"]+)"', f).group(1) for f in figures] == ["kg-map", "kg-timeline"], path  # type: ignore[union-attr]
+        for svg in figures:
+            assert 'role="group" aria-label="' in svg and "<desc>" in svg
+        ids = set(re.findall(r'\bid="([^"]+)"', html))
+        links = [href[1:] for svg in figures for href in re.findall(r'\bhref="([^"]*)"', svg)]
+        assert links and all(link in ids for link in links), (path, set(links) - ids)
+        # The drawing files were put in the page, so the site does not ship them.
+        assert not list(path.parent.glob("*.svg")), path
+    index = (site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "kg-map" not in index and "Each box is a person" not in index
+
+
 def test_errors_build_nothing_and_keep_the_old_site(built_sample: Project, tmp_path: Path) -> None:
     project = copy_project(built_sample, tmp_path / "project")
     site = project.root / "site"

@@ -127,7 +127,8 @@ def _rendered(
         memo=memo,
         summaries=summaries,
     )
-    progress(f"rendered {len(site.pages)} page(s)")
+    # Pages, not the drawings and stylesheet that go with them.
+    progress(f"rendered {sum(p.path.endswith('.md') for p in site.pages)} page(s)")
     return site
 
 

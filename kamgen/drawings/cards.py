@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kamgen.drawings.geometry import PAD, TITLE_CAP
 from kamgen.drawings.svg import one_line, text_width
-from kamgen.drawings.svg import text as svg_text
+from kamgen.drawings.svg import plain as svg_text
 from kamgen.labels import Labels
 from kamgen.schema import BuyingRole, Stakeholder, Trend
 

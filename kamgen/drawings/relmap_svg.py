@@ -43,7 +43,7 @@ from kamgen.drawings.style import (
     map_sheet,
 )
 from kamgen.drawings.svg import el, fit, num, polyline, root, text_width
-from kamgen.drawings.svg import text as svg_text
+from kamgen.drawings.svg import plain as svg_text
 from kamgen.labels import Labels
 from kamgen.schema import Account
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from kamgen.drawings.style import timeline_sheet
 from kamgen.drawings.svg import el, fit, num, root, start, text_width
-from kamgen.drawings.svg import text as svg_text
+from kamgen.drawings.svg import plain as svg_text
 from kamgen.drawings.timeline import (
     AXIS_FONT,
     DIAMOND,
