@@ -30,6 +30,7 @@ GROUPS: dict[type[StrEnum], str] = {
     schema.PoliticalStatus: "political_status",
     schema.Level3: "level",
     schema.Stance: "stance",
+    schema.Trend: "trend",
     schema.Mode: "mode",
     schema.CoverageLevel: "coverage",
     schema.RelationshipLevel: "relationship_level",

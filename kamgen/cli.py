@@ -127,10 +127,15 @@ def cmd_new(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_codes(args: argparse.Namespace, project: Project) -> int:
+    from kamgen.labels import Labels
     from kamgen.rules import RULES
+    from kamgen.schema import Language
 
+    why = Labels(Language.EN).why
     for code in RULES.values():
         print(f"{code.code} {code.name} ({code.level})\n    {code.doc}")
+        if why(code.code):
+            print(f"    Why it matters: {why(code.code)}")
     return 0
 
 

@@ -39,8 +39,24 @@ class Labels:
         return (self._get("finding", finding.code) or finding.code).format(**params)
 
     def next_step(self, finding: Finding) -> str:
-        """The account manager's own next step if they wrote one, else ours."""
-        return finding.user_step or self._get("step", finding.code) or ""
+        """The account manager's own next step if they wrote one, else ours:
+        ``step.<code>_via`` when the finding names an ally to go through
+        (``via``), ``step.<code>_unmet`` for someone we have never met
+        (``met: false``), where the catalog has them, else ``step.<code>``."""
+        if finding.user_step:
+            return finding.user_step
+        params = finding.params
+        variants = ["via"] if params.get("via") else []
+        variants += ["unmet"] if params.get("met") is False else []
+        for key in (*(f"{finding.code}_{v}" for v in variants), finding.code):
+            text = self._get("step", key)
+            if text is not None:
+                return text.format(**params)
+        return ""
+
+    def why(self, code: str) -> str:
+        """Why a health finding matters, in a short sentence from the method."""
+        return self._get("why", code) or ""
 
     def unit(self, metric: StrEnum, currency: str) -> str:
         """The unit of a qualification metric's value: money is in ``currency``."""

@@ -9,7 +9,7 @@ same key in that language's catalogue; any other message stays English.
 
 A pattern's ``{message}`` is itself a message (the part before "; did you
 mean"), ``{finding}`` a health finding's words (``finding:``) and ``{step}``
-its next step (``step:``); any other value is kept as written, or translated
+its next step (``step:``, or its ``_via``/``_unmet`` form); any other value is kept as written, or translated
 when it is one of English's words for a kind of item, a type, an enum value
 or a time ("148 days ago", "never").
 """
@@ -64,8 +64,10 @@ class _Wording:
         if name == "finding":
             return self._match(value, _patterns("finding", self.code), "finding") or value
         if name == "step":
-            step = languages.text(languages.ENGLISH, "step", self.code)
-            return (languages.text(self.language, "step", self.code) or value) if value == step else value
+            # Ours in any of its forms (naming an ally, for someone never met);
+            # a step the account manager wrote matches none and stays as written.
+            keys = (self.code, f"{self.code}_via", f"{self.code}_unmet")
+            return self._match(value, _patterns("step", *keys), "step") or value
         return self._word(value)
 
     def _word(self, value: str) -> str:

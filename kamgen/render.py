@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from kamgen import analytics, escape, refnames, refs, search
 from kamgen.drawings import charts, portfolio_matrix, render_map, render_timeline
+from kamgen.drawings.cards import trend_arrow
 from kamgen.history import History
 from kamgen.labels import Labels
 from kamgen.model import AccountRecord, Portfolio
@@ -149,6 +150,8 @@ def make_env(templates_dir: Path | None, labels: Labels) -> jinja2.Environment:
     env.globals["unit"] = labels.unit
     env.globals["ordinal"] = labels.ordinal
     env.globals["next_step"] = labels.next_step
+    env.globals["why"] = labels.why
+    env.globals["trend_arrow"] = trend_arrow
     env.filters["md"] = escape.text
     env.filters["block"] = escape.md_block
     env.filters["people"] = refnames.people_filter

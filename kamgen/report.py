@@ -74,6 +74,7 @@ def build(
                             "params": _params(f.params),
                             "stakeholders": list(f.stakeholders),
                             "next_step": EN.next_step(f),
+                            "why": EN.why(f.code),
                             "line": lines[rec.id].where(f.path)[0],
                         }
                         for f in h.findings

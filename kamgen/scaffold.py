@@ -81,6 +81,7 @@ _CHOICES = {
     "roles": schema.BuyingRole,
     "levels": schema.Level3,
     "stances": schema.Stance,
+    "trends": schema.Trend,
     "horizons": schema.Horizon,
     "goal_kinds": schema.GoalKind,
     "goal_statuses": schema.GoalStatus,

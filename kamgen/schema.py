@@ -128,6 +128,12 @@ class Level3(StrEnum):
     LOW = "low"
 
 
+class Trend(StrEnum):
+    RISING = "rising"
+    STEADY = "steady"
+    FALLING = "falling"
+
+
 class Stance(StrEnum):
     MENTOR = "mentor"
     SUPPORTER = "supporter"
@@ -377,6 +383,8 @@ class Stakeholder(Model):
     """Buying role; leave out when unknown (that is itself a red flag)."""
     political_status: PoliticalStatus | None = None
     influence: Level3 | None = None
+    influence_trend: Trend | None = None
+    """The account manager's judgement of where this person's influence is going."""
     stance: Stance | None = None
     rating: Annotated[Int, Field(ge=-5, le=5)] | None = None
     """Miller Heiman support rating from -5 to +5."""
@@ -389,6 +397,8 @@ class Stakeholder(Model):
     """Who on our team covers this person, and how well."""
     relationship_level: RelationshipLevel | None = None
     last_contact: Date | None = None
+    joined_on: Date | None = None
+    """The date the person joined the company or took up their current role."""
     left_on: Date | None = None
     """The date the person left the company."""
     next_step: Text | None = None

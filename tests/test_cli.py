@@ -119,6 +119,20 @@ def test_codes_command_lists_every_code() -> None:
         assert f"\n{code} " in "\n" + out
 
 
+def test_codes_command_says_why_each_finding_matters() -> None:
+    entries = ("\n" + kamgen("codes").stdout).split("\n")
+    heads = [i for i, line in enumerate(entries) if line and not line.startswith(" ")]
+    said = {
+        entries[i].split()[0]: entries[i + 1 : j]
+        for i, j in zip(heads, [*heads[1:], len(entries)], strict=True)
+    }
+    assert said["H119"][-1] == (
+        "    Why it matters: An opponent who influences the people who decide is the biggest risk on the map."
+    )
+    for code, lines in said.items():
+        assert any(line.startswith("    Why it matters: ") for line in lines) is code.startswith("H"), code
+
+
 def test_schema_command_writes_file(tmp_path: Path) -> None:
     target = tmp_path / "s.json"
     assert kamgen("schema", "-o", str(target)).returncode == 0

@@ -54,7 +54,8 @@ def test_attention_first_with_the_reason(sample_home: str) -> None:
     ids = ACCOUNT_LINK.findall(attention)
     # red before amber; a green account with no high finding is not listed
     assert ids == ["taiwan-precision-electronics", "megamart-retail", "guangzhou-yaju-furniture"]
-    assert "High: 梁輝 opposes us and no action involves them" in attention
+    # the most severe finding is the reason (H118 ranks first of the two high ones)
+    assert "High: we do not know 黃志強, the economic buyer, in person" in attention
 
 
 def test_matrix_is_an_accessible_drawing_with_a_table(sample_home: str) -> None:

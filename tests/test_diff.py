@@ -262,7 +262,7 @@ def test_changed_since_reports_only_what_the_change_introduced(tmp_path: Path) -
     introduced = kamgen_here("-C", str(folder), "validate", "--today", TODAY, "--changed-since", "main")
     assert len(health_lines(everything)) > 20
     assert health_lines(introduced) == [
-        "accounts/guangzhou-yaju-furniture.yaml:56:5: warning H116 梁輝: buying role unknown; "
+        "accounts/guangzhou-yaju-furniture.yaml:57:5: warning H116 梁輝: buying role unknown; "
         "next step: Find out what part they play in the decision"
     ]
     assert introduced.returncode == 0

@@ -672,7 +672,7 @@ def test_site_language_values_read_as_english(project: Project) -> None:
     _zh_project(project)
     text = (
         "name: 測試\nowner: li-wei\ntier: 重點客戶\n"
-        "stakeholders:\n  - {id: a, name: 甲, stance: 中立, influence: 高, role: 教練}\n"
+        "stakeholders:\n  - {id: a, name: 甲, stance: 中立, influence: 高, influence_trend: 上升, role: 教練}\n"
     )
     (project.accounts_dir / "acme.yaml").write_text(text, encoding="utf-8")
     result = load(project)
@@ -680,9 +680,10 @@ def test_site_language_values_read_as_english(project: Project) -> None:
     account = result.portfolio.accounts[0].data
     assert account.tier is schema.Tier.KEY
     person = account.stakeholders[0]
-    assert (person.stance, person.influence, person.role) == (
+    assert (person.stance, person.influence, person.influence_trend, person.role) == (
         schema.Stance.NEUTRAL,
         schema.Level3.HIGH,
+        schema.Trend.RISING,
         schema.BuyingRole.COACH,
     )
 

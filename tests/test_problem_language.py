@@ -103,7 +103,8 @@ def test_health_findings_in_the_site_language(broken: Project, monkeypatch: pyte
     )
     texts = [text for _, text in lines(validate(broken, monkeypatch, None))]
     assert "没有长期目标；下一步：询问客户两三年后想达到什么位置" in texts
-    assert "周敏：最近联系325 天前；下一步：重新联系" in texts
+    # 周敏 was never met (known_in_person defaults to false): meet them, not "get back in touch".
+    assert "周敏：最近联系325 天前；下一步：与本人见面：找一位能为我们引荐的盟友" in texts
 
 
 def test_kamgen_lang_overrides_the_settings(broken: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,3 +165,17 @@ def test_findings_are_worded_from_their_templates(message: str, expected: str) -
     code = {"last contact": "H111", "mode": "H115"}["mode" if "mode" in message else "last contact"]
     [worded] = localize([Problem("a.yaml", 1, 1, Level.WARNING, code, message)], "zh-Hans")
     assert worded.message == expected
+
+
+def test_a_step_that_names_an_ally_in_the_site_language(
+    broken: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (broken.accounts_dir / "acme.yaml").write_text(
+        "name: Ok\nowner: li-wei\ntier: key\nstakeholders:\n"
+        "  - {id: a, name: 周敏, role: economic-buyer, last_contact: 2026-11-05}\n"
+        "  - {id: b, name: 陈杰, stance: supporter, known_in_person: true, last_contact: 2026-11-05}\n"
+        "relationships:\n  - {kind: influences, from: b, to: a}\n",
+        encoding="utf-8",
+    )
+    texts = [text for _, text in lines(validate(broken, monkeypatch, None))]
+    assert "我们不认识经济决策者 周敏 本人；下一步：通过盟友见面：请 陈杰 引荐我们与本人见面" in texts

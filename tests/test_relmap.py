@@ -686,3 +686,39 @@ def test_map_is_a_named_group_with_a_description(trio_svg: str) -> None:
     root = ET.fromstring(trio_svg)
     assert root.get("role") == "group" and root.get("aria-label") == "Relationship map: Acme"
     assert "stance by colour and by the mark" in (root.findtext(f"{NS}desc") or "")
+
+
+def test_influence_trend_is_an_arrow_with_its_words() -> None:
+    people = [dict(p) for p in TRIO]
+    people[0]["influence_trend"] = "rising"
+    # The arrow shares the badge row with coverage and 'left the company'.
+    # Coverage too long for any box: shortened to leave the arrow its room.
+    many = [{"member": f"member-{chr(97 + i) * 2}"} for i in range(20)]
+    people[2].update(influence_trend="falling", coverage=many)
+    svg = str(render_map(small(stakeholders=people), EN, TEAM))
+    boss, foe, gone = (node(svg, p) for p in ("boss", "foe", "gone"))
+    assert texts(boss, "kg-trend") == ["↑"] and texts(gone, "kg-trend") == ["↓"]
+    assert texts(foe, "kg-trend") == []
+    arrow = next(t for t in boss.iter(f"{NS}text") if t.get("class") == "kg-trend")
+    assert (arrow.get("role"), arrow.get("aria-label")) == ("img", "Influence trend: Rising")
+    assert arrow.get("font-size") == texts_size(boss, "kg-cover")  # the badge row's text size
+    assert "Influence: High ↑ (Rising)" in (boss[0].text or "")
+    for a in (boss, gone):
+        rect = box_rect(a)
+        x, y, w, h = (float(rect.get(k, "0")) for k in ("x", "y", "width", "height"))
+        assert_texts_fit(a, x, y, w, h)
+        row = [
+            t for t in a.iter(f"{NS}text") if t.get("class", "").split()[0] in ("kg-cover", "kg-left-label")
+        ]
+        mark = next(t for t in a.iter(f"{NS}text") if t.get("class") == "kg-trend")
+        start = float(mark.get("x", "0")) - text_width(mark.text or "", float(mark.get("font-size", "0")))
+        for t in row:
+            end = float(t.get("x", "0")) + text_width("".join(t.itertext()), float(t.get("font-size", "0")))
+            assert end <= start, ("".join(t.itertext()), end, start)
+    legend = next(g for g in ET.fromstring(svg).iter(f"{NS}g") if g.get("class") == "kg-legend")
+    assert texts(legend, "kg-trend") == ["↑", "→", "↓"]
+    assert {"Rising", "Steady", "Falling"} <= set(texts(legend, "kg-legend-label"))
+
+
+def texts_size(element: ET.Element, cls: str) -> str | None:
+    return next(t.get("font-size") for t in element.iter(f"{NS}text") if cls in t.get("class", "").split())

@@ -121,3 +121,30 @@ def test_tag_slug_is_file_safe(tag: str, slug: str) -> None:
     result = analytics.tag_slug(tag)
     assert result.startswith(slug)
     assert all((c.isalnum() and c.isascii()) or c == "-" for c in result)
+
+
+def test_findings_say_why_they_matter(sample: tuple[Project, object]) -> None:
+    """On the account page with each finding, and on the codes page with each H code;
+    the portfolio health page lists findings without it."""
+    from kamgen.labels import Labels
+    from kamgen.rules import RULES
+    from kamgen.schema import Language
+
+    project, portfolio = sample
+    pages = {p.path: p.content for p in app.render(project, portfolio, today=TODAY).pages}  # type: ignore[arg-type]
+    why = Labels(Language.EN).why
+    account = pages["accounts/guangzhou-yaju-furniture.md"]
+    rows = [line for line in account.splitlines() if line.startswith("| `H1")]
+    assert len(rows) >= 5
+    for row in rows:
+        code = row[3:7]
+        assert f'<span class="kg-why">{why(code)}</span>' in row.replace("&#39;", "'")
+    codes = {
+        line[line.index("`") + 1 : line.index("`") + 5]: line
+        for line in pages["codes.md"].splitlines()
+        if "</span>`" in line
+    }
+    for code, rule in RULES.items():
+        assert ("Why it matters:" in codes[code]) is (rule.severity is not None), code
+    accounts = {f"accounts/{rec.id}.md" for rec in portfolio.accounts}  # type: ignore[attr-defined]
+    assert not [p for p, text in pages.items() if 'class="kg-why"' in text and p not in accounts]

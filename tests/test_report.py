@@ -80,6 +80,15 @@ def test_finding_parameters_keep_their_types_in_json(sample_report: str) -> None
     assert None in days and all(d is None or isinstance(d, int) for d in days)
 
 
+def test_each_finding_says_why_it_matters(sample_report: str) -> None:
+    findings = [f for a in json.loads(sample_report)["accounts"] for f in a["health"]["findings"]]
+    assert {f["code"] for f in findings} >= {"H109", "H117", "H118", "H119", "H120"}
+    assert all(f["why"] and f["why"] != f["message"] for f in findings)
+    path = next(f for f in findings if f["code"] == "H119")
+    assert path["why"] == "An opponent who influences the people who decide is the biggest risk on the map."
+    assert path["params"] == {"name": "梁輝", "target": "黃志強", "via": "周敏"}
+
+
 def test_report_respects_visibility(sample_report: str) -> None:
     internal = sample_report
     restricted = kamgen("report", "--format", "json", "--today", TODAY, "--visibility", "restricted").stdout
@@ -115,7 +124,11 @@ def test_health_findings_are_warnings_in_validate(tmp_path: Path) -> None:
         "accounts/acme.yaml:5:3: warning H101 1 current contact(s), fewer than 3; next step: Ask your contacts to introduce you to colleagues"
         in lines
     )
-    assert "accounts/acme.yaml:5:5: warning H111 A: last contact never; next step: Get back in touch" in lines
+    # A was never met (known_in_person defaults to false): meet them, not "get back in touch".
+    assert (
+        "accounts/acme.yaml:5:5: warning H111 A: last contact never; "
+        "next step: Meet them in person: find an ally who can introduce us" in lines
+    )
     assert kamgen("validate", "--today", TODAY, "--strict", cwd=root).returncode == 2
     assert kamgen("validate", "--today", TODAY, "--no-health", "--strict", cwd=root).returncode == 0
 

@@ -82,7 +82,12 @@ def _never_contacted(d: dict[str, Any]) -> None:
 
 
 def test_parameters_keep_their_types() -> None:
-    assert _findings(_never_contacted)["H111"].params == {"name": "Coach", "days": None}
+    assert _findings(_never_contacted)["H111"].params == {
+        "name": "Coach",
+        "days": None,
+        "met": True,
+        "via": None,
+    }
     stale = _findings(lambda d: people(d)["coach"].update(last_contact="2026-07-01"))["H111"]
     assert stale.params["days"] == 148
     gone = _findings(lambda d: d["stakeholders"].append(person("gone", left_on="2026-06-30")))["H110"]

@@ -132,7 +132,7 @@ def test_the_simplified_chinese_account_page(
         "关系图",
         "谁必须认同",
         "利益相关者",
-        "黄志强 必须认同，但我们尚未见过本人",
+        "我们不认识经济决策者 黄志强 本人",  # H118: the economic buyer never met
         "这是重点客户吗？",
     ):
         assert words in html, words

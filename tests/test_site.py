@@ -255,7 +255,9 @@ def test_traditional_chinese_site(own_setup: Path) -> None:
     assert '<html lang="zh-Hant"' in html
     assert "關係圖" in html and "誰必須認同" in html and "Relationship map" not in html
     # Findings and units are kamgen's words too.
-    assert "黃志強 必須認同，但我們尚未見過本人" in html and "253 天前" in html
+    assert "我們不認識經濟決策者 黃志強 本人" in html and "253 天前" in html
+    assert "能影響決策者的反對者，是關係圖上最大的風險。" in html  # why it matters
+    assert "Why it matters" not in html and "biggest risk" not in html
     assert "&#37;／年" in html and "last contact" not in html
     assert (own_setup / "zh-Hant/method/index.html").is_file()
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from kamgen.analytics.pages import OPEN_ACTIONS, OPEN_GOALS, is_overdue_goal
-from kamgen.model import AccountRecord, Portfolio, cleared, shows
+from kamgen.model import VISIBILITY_ORDER, AccountRecord, Portfolio, cleared, shows
 from kamgen.problems import Level
 from kamgen.rule import Finding, Key, Param, Rule, Severity, rule
 from kamgen.schema import (
@@ -29,9 +29,11 @@ from kamgen.schema import (
     InterestStatus,
     Level3,
     Mode,
+    RelationKind,
     Settings,
     Stakeholder,
     Stance,
+    Trend,
     Visibility,
 )
 
@@ -67,6 +69,46 @@ class Context:
             return None
         days = (self.today - day).days
         return days if days > limit else False
+
+    def addressed(self, person: str) -> bool:
+        """Whether a vested interest the person holds is being worked on: it has
+        a tactic, is not blocked and had a step within thresholds.stale_step_days,
+        or it is defused. An action that merely lists the person is not enough."""
+        limit = self.settings.thresholds.stale_step_days
+        for v in self.record.data.interests:
+            if v.holder != person:
+                continue
+            if v.status is InterestStatus.DEFUSED:
+                return True
+            if (
+                v.has_tactic
+                and v.status is not InterestStatus.BLOCKED
+                and self.days_stale(v.last_step, limit) is False
+            ):
+                return True
+        return False
+
+    def introducer(self, target: Stakeholder) -> Stakeholder | None:
+        """Who can introduce us to ``target``: a current mentor, supporter, coach
+        or champion we know in person, with an influence line to them; the most
+        influential first. Never one more hidden than ``target`` (nor their line),
+        so a finding about ``target`` names nobody its reader may not see."""
+        rank = VISIBILITY_ORDER.index
+        people = self.record.people
+        found: list[Stakeholder] = []
+        for r in self.record.data.relationships:
+            ally = people.get(r.source)
+            if r.kind is not RelationKind.INFLUENCES or r.target != target.id or ally is None:
+                continue
+            friendly = ally.stance in SUPPORTIVE or (
+                ally.role in (BuyingRole.COACH, BuyingRole.CHAMPION) and ally.stance not in OPPOSED
+            )
+            hidden = max(rank(ally.visibility), rank(r.visibility)) > rank(target.visibility)
+            if friendly and ally.known_in_person and not ally.left_on and not hidden and ally.id != target.id:
+                found.append(ally)
+        levels = [Level3.HIGH, Level3.MEDIUM, Level3.LOW, None]
+        found.sort(key=lambda a: (levels.index(a.influence), a.stance is not Stance.MENTOR))
+        return found[0] if found else None
 
 
 Finder = Rule[Context, Finding]
@@ -121,10 +163,14 @@ def single_coverage(ctx: Context) -> Iterator[Finding]:
 
 @finding("H103", "buy-in-not-met", Severity.MEDIUM)
 def buy_in_not_met(ctx: Context) -> Iterator[Finding]:
-    """A person whose buy-in is required, whom we do not know in person."""
+    """A person whose buy-in is required, whom we do not know in person (the
+    economic buyer has a finding of their own, H118). The next step names an
+    ally who influences them, if there is one."""
     for i, s in ctx.current:
-        if s.buy_in_required and not s.known_in_person:
-            yield _finding("H103", ctx, (s.id,), ("stakeholders", i), s.next_step, name=s.name)
+        if s.buy_in_required and not s.known_in_person and s.role is not BuyingRole.ECONOMIC_BUYER:
+            yield _finding(
+                "H103", ctx, (s.id,), ("stakeholders", i), s.next_step, name=s.name, via=_via(ctx, s)
+            )
 
 
 @finding("H104", "no-high-supporter", Severity.HIGH)
@@ -171,14 +217,37 @@ def interest_stale(ctx: Context) -> Iterator[Finding]:
             yield _finding("H108", ctx, (v.holder,), ("interests", i), v.next_step, interest=v.id, days=days)
 
 
-@finding("H109", "opponent-no-action", Severity.HIGH)
-def opponent_no_action(ctx: Context) -> Iterator[Finding]:
-    """A high-influence non-supporter or enemy with no open action that
-    involves them."""
-    involved = ctx.in_open_actions
+def _via(ctx: Context, person: Stakeholder) -> str | None:
+    ally = ctx.introducer(person)
+    return ally.name if ally else None
+
+
+def _high_opponents(ctx: Context) -> Iterator[tuple[int, Stakeholder]]:
     for i, s in ctx.current:
-        if s.influence is Level3.HIGH and s.stance in OPPOSED and s.id not in involved:
+        if s.influence is Level3.HIGH and s.stance in OPPOSED:
+            yield i, s
+
+
+@finding("H109", "opponent-unaddressed", Severity.HIGH)
+def opponent_unaddressed(ctx: Context) -> Iterator[Finding]:
+    """A high-influence non-supporter or enemy whom no vested interest with a
+    tactic and a recent step (within thresholds.stale_step_days) addresses.
+    An action that lists them is not enough: the method defuses an opponent
+    by a tactic (go around, earn trust, whisper, wait), not by a meeting. An
+    opponent who is being addressed is H117."""
+    for i, s in _high_opponents(ctx):
+        if not ctx.addressed(s.id):
             yield _finding("H109", ctx, (s.id,), ("stakeholders", i), name=s.name)
+
+
+@finding("H117", "opponent-addressed", Severity.MEDIUM)
+def opponent_addressed(ctx: Context) -> Iterator[Finding]:
+    """A high-influence non-supporter or enemy whom a vested interest's tactic
+    with a recent step addresses: still a risk until their stance moves, but
+    a risk being worked on (H109 when it is not)."""
+    for i, s in _high_opponents(ctx):
+        if ctx.addressed(s.id):
+            yield _finding("H117", ctx, (s.id,), ("stakeholders", i), name=s.name)
 
 
 @finding("H110", "departed-still-counted", Severity.LOW)
@@ -193,12 +262,23 @@ def departed_still_counted(ctx: Context) -> Iterator[Finding]:
 
 @finding("H111", "stale-contact", Severity.LOW)
 def stale_contact(ctx: Context) -> Iterator[Finding]:
-    """A current contact not touched for more than thresholds.stale_contact_days."""
+    """A current contact not touched for more than thresholds.stale_contact_days.
+    For someone we have never met, the next step is to meet them through an
+    ally who influences them, not to get back in touch."""
     limit = ctx.settings.thresholds.stale_contact_days
     for i, s in ctx.current:
         days = ctx.days_stale(s.last_contact, limit)
-        if days is not False:
-            yield _finding("H111", ctx, (s.id,), ("stakeholders", i), name=s.name, days=days)
+        if days is False:
+            continue
+        if s.known_in_person:
+            yield _finding(
+                "H111", ctx, (s.id,), ("stakeholders", i), name=s.name, days=days, met=True, via=None
+            )
+        else:
+            step, via = s.next_step, _via(ctx, s)
+            yield _finding(
+                "H111", ctx, (s.id,), ("stakeholders", i), step, name=s.name, days=days, met=False, via=via
+            )
 
 
 @finding("H112", "goal-overdue", Severity.MEDIUM)
@@ -245,6 +325,52 @@ def role_unknown(ctx: Context) -> Iterator[Finding]:
             yield _finding("H116", ctx, (s.id,), ("stakeholders", i), name=s.name)
 
 
+@finding("H118", "economic-buyer-not-met", Severity.HIGH)
+def economic_buyer_not_met(ctx: Context) -> Iterator[Finding]:
+    """We do not know the economic buyer in person, whether or not their
+    buy-in is marked as required: they give final approval. The next step is
+    to meet them through an ally who influences them, named if there is one."""
+    for i, s in ctx.current:
+        if s.role is BuyingRole.ECONOMIC_BUYER and not s.known_in_person:
+            yield _finding(
+                "H118", ctx, (s.id,), ("stakeholders", i), s.next_step, name=s.name, via=_via(ctx, s)
+            )
+
+
+@finding("H119", "opponent-influences-decider", Severity.HIGH)
+def opponent_influences_decider(ctx: Context) -> Iterator[Finding]:
+    """A non-supporter or enemy has an influence line to the economic buyer
+    or to someone whose buy-in is required: the path (A → B) by which an
+    opponent can block the sale where it is decided. The next step names an
+    ally who influences the decider, if there is one."""
+    current = {s.id: s for _, s in ctx.current}
+    for j, r in enumerate(ctx.record.data.relationships):
+        source, target = current.get(r.source), current.get(r.target)
+        if r.kind is not RelationKind.INFLUENCES or source is None or target is None or source is target:
+            continue
+        decides = target.role is BuyingRole.ECONOMIC_BUYER or target.buy_in_required
+        if source.stance in OPPOSED and decides:
+            yield _finding(
+                "H119",
+                ctx,
+                (source.id, target.id),
+                ("relationships", j),
+                name=source.name,
+                target=target.name,
+                via=_via(ctx, target),
+            )
+
+
+@finding("H120", "opponent-rising", Severity.MEDIUM)
+def opponent_rising(ctx: Context) -> Iterator[Finding]:
+    """A non-supporter or enemy whose influence the account manager judges to
+    be rising (influence_trend): influence shifts, and an opponent gaining it
+    is a risk before it shows."""
+    for i, s in ctx.current:
+        if s.stance in OPPOSED and s.influence_trend is Trend.RISING:
+            yield _finding("H120", ctx, (s.id,), ("stakeholders", i), name=s.name)
+
+
 # Run in this order, which is the order findings are listed in. The registry
 # (kamgen.rules) lists these with every other rule.
 FINDINGS: tuple[Finder, ...] = (
@@ -256,7 +382,7 @@ FINDINGS: tuple[Finder, ...] = (
     economic_buyer_unknown,
     interest_no_tactic,
     interest_stale,
-    opponent_no_action,
+    opponent_unaddressed,
     departed_still_counted,
     stale_contact,
     goal_overdue,
@@ -264,6 +390,10 @@ FINDINGS: tuple[Finder, ...] = (
     no_upcoming_action,
     economic_buyer_complacent,
     role_unknown,
+    opponent_addressed,
+    economic_buyer_not_met,
+    opponent_influences_decider,
+    opponent_rising,
 )
 _BY_CODE = {r.code: r for r in FINDINGS}
 

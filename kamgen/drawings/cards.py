@@ -1,6 +1,6 @@
 """What a person's box on the relationship map shows: name, title, role,
-stance, influence, coverage and whether they left, known before layout so
-that every box fits its labels; and the box's tooltip.
+stance, influence and its trend, coverage and whether they left, known
+before layout so that every box fits its labels; and the box's tooltip.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from kamgen.drawings.geometry import PAD, TITLE_CAP
 from kamgen.drawings.svg import one_line, text_width
 from kamgen.drawings.svg import plain as svg_text
 from kamgen.labels import Labels
-from kamgen.schema import BuyingRole, Stakeholder
+from kamgen.schema import BuyingRole, Stakeholder, Trend
 
 ROLE_CODES: dict[str, str] = {
     BuyingRole.ECONOMIC_BUYER: "EB",
@@ -24,6 +24,8 @@ ROLE_CODES: dict[str, str] = {
     BuyingRole.INFLUENCER: "I",
 }
 UNKNOWN_ROLE = "?"
+# Influence trend, drawn after the badges; the words are in the box's title.
+TREND_ARROWS: dict[str, str] = {Trend.RISING: "↑", Trend.STEADY: "→", Trend.FALLING: "↓"}
 
 NAME_SIZE = 13.0
 TITLE_SIZE = 11.0
@@ -62,14 +64,33 @@ class Card:
     known: bool
     cover: str
     left: str
+    trend: str = ""  # an arrow from TREND_ARROWS, or nothing
+    trend_words: str = ""  # what the arrow says, for assistive technology
+
+    @property
+    def trend_width(self) -> float:
+        """Room the arrow takes at the end of the badge row, its gap included."""
+        return SEP + text_width(self.trend, BADGE_SIZE) if self.trend else 0.0
 
     def need(self) -> float:
         name = NAME_X + text_width(self.name, NAME_SIZE) + PAD
         title = min(2 * PAD + text_width(self.title, TITLE_SIZE), TITLE_CAP)
-        badges = COVER_X + text_width(self.cover, BADGE_SIZE) + PAD
+        badges = COVER_X + text_width(self.cover, BADGE_SIZE) + PAD + self.trend_width
         if self.left:
             badges += SEP + text_width(self.left, BADGE_SIZE)
         return max(name, title, badges)
+
+
+def trend_arrow(trend: Trend | None) -> str:
+    """The arrow for an influence trend; nothing when none is recorded."""
+    return TREND_ARROWS.get(trend, "") if trend else ""
+
+
+def trend_words(person: Stakeholder, labels: Labels) -> str:
+    """The arrow in words: "Influence trend: Rising"."""
+    if not person.influence_trend:
+        return ""
+    return f"{labels.label('influence_trend')}: {labels.enum('trend', person.influence_trend)}"
 
 
 def card(person: Stakeholder, labels: Labels, team_names: Mapping[str, str]) -> Card:
@@ -86,6 +107,8 @@ def card(person: Stakeholder, labels: Labels, team_names: Mapping[str, str]) -> 
         known=person.known_in_person,
         cover=cover,
         left=one_line(labels.label("left_company")) if person.left_on else "",
+        trend=trend_arrow(person.influence_trend),
+        trend_words=one_line(trend_words(person, labels)),
     )
 
 
@@ -99,7 +122,14 @@ def tooltip(person: Stakeholder, labels: Labels, team_names: Mapping[str, str]) 
         f"{labels.label('role')}: {labels.enum('role', person.role)} · "
         f"{labels.label('stance')}: {labels.enum('stance', person.stance)} · "
         f"{labels.label('influence')}: {labels.enum('level', person.influence)}"
+        + (
+            f" {trend_arrow(person.influence_trend)} ({labels.enum('trend', person.influence_trend)})"
+            if person.influence_trend
+            else ""
+        )
     )
+    if person.joined_on:
+        lines.append(f"{labels.label('joined_on')}: {person.joined_on.isoformat()}")
     cover = ", ".join(
         f"{team_names.get(c.member, c.member)} ({labels.enum('coverage', c.level)})" for c in person.coverage
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kamgen.drawings.cards import ROLE_CODES, UNKNOWN_ROLE
+from kamgen.drawings.cards import ROLE_CODES, TREND_ARROWS, UNKNOWN_ROLE
 from kamgen.drawings.style import REPORTS_TO
 from kamgen.drawings.svg import one_line, text_width
 from kamgen.labels import Labels
@@ -26,7 +26,7 @@ LEG_SPACE = 14.0
 class Key:
     """One legend entry, at x from the legend's inner left, on a numbered line."""
 
-    kind: str  # title | heading | stance | influence | line | role | known | cover | left
+    kind: str  # title | heading | stance | influence | trend | line | role | known | cover | left
     value: str
     text: str
     x: float
@@ -40,7 +40,11 @@ def _sections(labels: Labels) -> list[tuple[str, list[tuple[str, str, str]]]]:
             labels.label("stance"),
             [("stance", s, _stance_label(labels, s)) for s in STANCES],
         ),
-        (labels.label("influence"), [("influence", lv, labels.enum("level", lv)) for lv in LEVELS]),
+        (
+            labels.label("influence"),
+            [("influence", lv, labels.enum("level", lv)) for lv in LEVELS]
+            + [("trend", arrow, labels.enum("trend", t)) for t, arrow in TREND_ARROWS.items()],
+        ),
         (labels.label("relationships"), [("line", k, labels.enum("relation", k)) for k in EDGE_KINDS]),
         (
             labels.label("role"),

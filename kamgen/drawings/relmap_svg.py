@@ -138,8 +138,9 @@ def _edge(edge: Edge, names: Mapping[str, str], labels: Labels, uid: str) -> str
 
 
 def _badge_row(card: Card, w: float) -> tuple[str, str, float]:
-    """Coverage initials and the 'left' label, shortened to share the row; the label's x."""
-    room = w - COVER_X - PAD
+    """Coverage initials and the 'left' label, shortened to share the row
+    with the trend arrow at its end; the label's x."""
+    room = w - COVER_X - PAD - card.trend_width
     if not card.left:
         return fit(card.cover, BADGE_SIZE, room), "", 0.0
     cover = fit(card.cover, BADGE_SIZE, room / 2) if card.cover else ""
@@ -197,7 +198,27 @@ def _box_content(box: Box, card: Card) -> list[str]:
         parts.append(
             _text("kg-left-label kg-muted", x + left_x, badge_base, BADGE_SIZE, left, font_style="italic")
         )
+    if card.trend:
+        parts.append(_trend(x + box.w - PAD, badge_base, card))
     return parts
+
+
+def _trend(right: float, baseline: float, card: Card) -> str:
+    """The influence trend arrow, right-aligned on the badge row. A glyph
+    alone says nothing to a screen reader: it is an image named by its words
+    (which the box's title says too)."""
+    return el(
+        "text",
+        svg_text(card.trend),
+        class_="kg-trend",
+        x=num(right),
+        y=num(baseline),
+        font_size=num(BADGE_SIZE),
+        font_weight="700",
+        text_anchor="end",
+        role="img",
+        aria_label=card.trend_words,
+    )
 
 
 def _node(box: Box, card: Card, tooltip: str) -> str:
@@ -253,6 +274,16 @@ def _swatch(key: Key, x: float, cy: float, uid: str) -> str:
     if key.kind == "influence":
         width = num(INFLUENCE_WIDTH[key.value])
         return el("rect", class_="kg-swatch", fill="#fff", stroke="#1b1b1b", stroke_width=width, **area)
+    if key.kind == "trend":
+        return _text(
+            "kg-trend",
+            mid,
+            cy + BADGE_SIZE * 0.35,
+            BADGE_SIZE,
+            key.value,
+            text_anchor="middle",
+            font_weight="700",
+        )
     if key.kind == "line":
         d = _path(((x, cy), (x + SWATCH - 2, cy)), curved=False)
         return el("path", class_=f"kg-edge-{key.value}", d=d, **_stroke(key.value, uid))
