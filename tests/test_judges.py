@@ -47,6 +47,7 @@ PAGE_TYPES = {
     "codes": "codes/",
     "method": "method/",
     "method-page": "method/mapping-people/",
+    "method-verdicts": "method/choosing-key-accounts/",
     "404": "404.html",
 }
 
