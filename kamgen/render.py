@@ -456,7 +456,10 @@ class Renderer:
         actions = analytics.actions_due(p, self.today, p.settings.thresholds.action_window_days)
         return {
             "tiers": analytics.tier_counts(p),
-            "groups": analytics.status_groups(rows, min(STATUS_NAMES, top)),
+            "groups": [
+                (g, analytics.summarise(g.rows, min(STATUS_NAMES, top)))
+                for g in analytics.by_status(analytics.worst_first(rows))
+            ],
             "attention": attention,
             "more_attention": more_attention,
             "matrix": matrix,

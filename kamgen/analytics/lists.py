@@ -65,6 +65,11 @@ class Summary(Generic[T]):
     def __len__(self) -> int:
         return len(self.items)
 
+    @property
+    def left(self) -> int:
+        """How many the summary leaves out."""
+        return self.total - len(self.items)
+
 
 def summarise(items: Sequence[T], top: int) -> Summary[T]:
     return Summary(tuple(items[:top]), len(items), len(items) > top)

@@ -184,24 +184,6 @@ def matrix(
     return Matrix(points, cells, counts, len(judged), others, t.min_attractiveness, t.min_position)
 
 
-@dataclass(frozen=True)
-class StatusGlance:
-    status: Status
-    count: int
-    first: tuple[AccountRecord, ...]  # the worst few, most findings first
-    more: int  # how many of this status are not in `first`
-
-
-def status_groups(rows: list[tuple[AccountRecord, Health]], limit: int) -> list[StatusGlance]:
-    """Red, amber and green: how many accounts each, naming the first ``limit``."""
-    ordered = worst_first(rows)
-    groups = []
-    for status in Status:
-        found = [rec for rec, h in ordered if h.status is status]
-        groups.append(StatusGlance(status, len(found), tuple(found[:limit]), max(len(found) - limit, 0)))
-    return groups
-
-
 def busiest_first(loads: list[OwnerLoad], limit: int) -> tuple[list[OwnerLoad], int]:
     """The ``limit`` owners with the highest utilisation (overloaded first) and
     how many more there are."""
