@@ -41,8 +41,8 @@ def cores() -> int:
 def workers(items: int) -> int:
     """How many processes work ``items`` items: 1 means here, alone."""
     wanted = os.environ.get(ENV, "").strip()
-    available = cores()
-    count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else available
+    # Asked for a number, it is used even beyond the cores (to test on one).
+    count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else cores()
     if (
         count < 2
         or items < MIN_ITEMS
@@ -50,7 +50,7 @@ def workers(items: int) -> int:
         or threading.active_count() > 1
     ):
         return 1
-    return min(count, available, items)
+    return min(count, items)
 
 
 def fork_map(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R | None]:
