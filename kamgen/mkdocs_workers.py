@@ -4,7 +4,7 @@ MkDocs converts one page after the other, on one core; on kamgen's pages
 that conversion is most of a build. Once MkDocs knows every file (its `nav`
 event), :class:`Converted` converts the generated pages in forked workers
 (:mod:`kamgen.workers`), each exactly as MkDocs' own ``Page.render`` does,
-with kamgen's HTML tables held aside as in the build (:class:`HtmlBlocks`),
+with kamgen's HTML tables held aside as in the build (``site.HtmlBlocks``),
 and keeps what each conversion gave: the HTML, the table of contents, the
 title, the anchors, and what MkDocs logged. When MkDocs then reads the page,
 it hands MkDocs an empty page to convert and puts the kept conversion in
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.nav import Navigation
-
-    from kamgen.site import HtmlBlocks
 
 CONVERTED = "kamgen/converted"
 # Plugins known not to read or change the Markdown of a page on the way:
@@ -71,7 +69,7 @@ class _NoOptions(Config):  # type: ignore[no-untyped-call]
 class Converted(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     """Generated pages converted ahead, on every core; see the module."""
 
-    def __init__(self, generated: frozenset[str], html_blocks: HtmlBlocks, say: Say) -> None:
+    def __init__(self, generated: frozenset[str], html_blocks: BasePlugin[Any], say: Say) -> None:
         self.generated = generated
         self.html_blocks = html_blocks
         self.say = say
@@ -112,13 +110,14 @@ class Converted(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             page = file.page if file.page is not None else MkDocsPage(None, file, config)
             page.read_source(config)
             assert page.markdown is not None
-            page.markdown = self.html_blocks.on_page_markdown(
-                page.markdown, page=page, config=config, files=files
+            blocks = self.html_blocks  # the build's site.HtmlBlocks: tables held aside here too
+            markdown = page.markdown
+            page.markdown = (
+                blocks.on_page_markdown(markdown, page=page, config=config, files=files) or markdown
             )
             page.render(config, files)
-            content = self.html_blocks.on_page_content(
-                page.content or "", page=page, config=config, files=files
-            )
+            html = page.content or ""
+            content = blocks.on_page_content(html, page=page, config=config, files=files) or html
         finally:
             mkdocs_log.handlers, mkdocs_log.propagate = handlers, propagate
         links = page.links_to_anchors

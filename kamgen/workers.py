@@ -65,7 +65,12 @@ def fork_map(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R | None]:
     # this their collector would touch, and so copy, every shared page.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        try:
+            pool = multiprocessing.get_context("fork").Pool(count)
+        except OSError:  # no semaphores here (some containers): one process it is
+            yield from map(func, items)
+            return
+        with pool:
             yield from pool.imap(_work, range(len(items)), chunksize=max(1, len(items) // (count * 8)))
     finally:
         _job = None
