@@ -62,7 +62,9 @@ def fork_map(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R | None]:
     global _job
     _job = (func, items)
     # Objects that exist now are never collected in the workers: without
-    # this their collector would touch, and so copy, every shared page.
+    # this their collector would touch, and so copy, every shared page. A
+    # caller that froze the heap itself (the build) keeps it frozen.
+    first_freeze = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         try:
@@ -74,7 +76,8 @@ def fork_map(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R | None]:
             yield from pool.imap(_work, range(len(items)), chunksize=max(1, len(items) // (count * 8)))
     finally:
         _job = None
-        gc.unfreeze()
+        if first_freeze:
+            gc.unfreeze()
 
 
 def _work(index: int) -> Any:
