@@ -507,6 +507,7 @@ class HtmlBlocks(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         self.nonce = secrets.token_hex(6)
         self.held: dict[str, list[str]] = {}  # the page's tables, by its file
 
+    @event_priority(-100)  # after any other plugin has changed the Markdown
     def on_page_markdown(
         self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
@@ -525,6 +526,7 @@ class HtmlBlocks(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             self.held[page.file.src_uri] = tables
         return held
 
+    @event_priority(100)  # before any other plugin reads the HTML
     def on_page_content(self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         tables = self.held.pop(page.file.src_uri, None)
         if not tables:

@@ -103,3 +103,30 @@ def test_a_broken_link_found_on_another_core_fails_the_build_as_on_one(
     # Said once for each account page, by the parent, in the same order.
     assert len(on_two) == len(list((sample_project.root / "accounts").iterdir()))
     assert on_two == on_one
+
+
+HOOK = """
+import pathlib
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.startswith("accounts/") and page.file.src_uri != "accounts/index.md":
+        seen = pathlib.Path(config.config_file_path).parent / "tables-seen.txt"
+        with seen.open("a", encoding="utf-8") as out:
+            out.write(f"{page.file.src_uri} {html.count('<table')} {html.count('kamgentable')}\\n")
+    return html
+"""
+
+
+def test_another_plugin_sees_the_tables_in_the_html(sample_project: Project) -> None:
+    root = sample_project.root
+    (root / "count_tables.py").write_text(HOOK, encoding="utf-8")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config + f"\nhooks:\n  - {root / 'count_tables.py'}\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "MkDocs: converting" not in result.stdout + result.stderr  # a hook reads pages: no workers
+    seen = (sample_project.work_dir / "tables-seen.txt").read_text(encoding="utf-8").split("\n")
+    rows = [line.split() for line in seen if line]
+    assert len(rows) == len(list((root / "accounts").iterdir()))
+    for page, tables, placeholders in rows:
+        assert int(tables) >= 3 and placeholders == "0", (page, tables, placeholders)
