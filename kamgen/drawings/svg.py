@@ -8,6 +8,7 @@ label always fits the box drawn for it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ LATIN_EM = 0.62
 WIDE_EM = 1.05
 
 
+@functools.cache
 def char_units(ch: str) -> float:
     """Width of one character in ems."""
     if unicodedata.combining(ch):
@@ -29,6 +31,8 @@ def char_units(ch: str) -> float:
     return LATIN_EM
 
 
+# Layout measures the same names and labels many times over.
+@functools.lru_cache(maxsize=1 << 16)
 def text_width(text: str, font_size: float) -> float:
     """Estimated rendered width of ``text`` in pixels."""
     return sum(char_units(ch) for ch in text) * font_size
