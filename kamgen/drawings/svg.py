@@ -137,6 +137,13 @@ def root(
 
 
 def polyline(points: Sequence[tuple[float, float]]) -> str:
-    """Path data through ``points`` with straight segments."""
+    """Path data through ``points`` with straight segments; a segment along an
+    axis is written as one coordinate (H, V): formal lines are mostly such."""
     (x, y), rest = points[0], points[1:]
-    return f"M{num(x)},{num(y)}" + "".join(f"L{num(px)},{num(py)}" for px, py in rest)
+    out = [f"M{num(x)},{num(y)}"]
+    at = (num(x), num(y))
+    for px, py in rest:
+        to = (num(px), num(py))
+        out.append(f"V{to[1]}" if to[0] == at[0] else f"H{to[0]}" if to[1] == at[1] else f"L{to[0]},{to[1]}")
+        at = to
+    return "".join(out)
