@@ -53,7 +53,7 @@ def _mark(cls: str, mark_cls: str, centre: tuple[float, float], r: float, size: 
     cx, cy = centre
     # An unknown role is a gap to close: its circle is dashed.
     dashed = " kg-role-unknown" if mark == "?" and cls == "kg-role" else ""
-    circle = el("circle", class_=f"kg-badge {cls}{dashed}", cx=num(cx), cy=num(cy), r=num(r))
+    circle = el("circle", class_=dashed.strip() or None, cx=num(cx), cy=num(cy), r=num(r))
     return circle + _text(mark_cls, cx, cy + size * 0.35, mark)
 
 

@@ -152,7 +152,8 @@ def map_sheet() -> str:
         ".kg-map .kg-role-unknown{stroke-dasharray:2 2}",
         ".kg-map .kg-sample-box{stroke-width:1.5px}",
         f".kg-map .kg-muted{{fill:{MAP_MUTED}}}",
-        f".kg-map .kg-badge{{fill:var({bg}, #fff);stroke:var({muted}, #5c5f66)}}",
+        # Circles are the role and known-in-person badges; nothing else is round.
+        f".kg-map circle{{fill:var({bg}, #fff);stroke:var({muted}, #5c5f66)}}",
         f".kg-map .kg-swatch{{fill:var({bg}, #fff);stroke:var({fg}, #1b1b1b)}}",
         f".kg-map .kg-legend-box{{fill:none;stroke:var({fg}--lightest, #e0e0e0)}}",
         ".kg-map .kg-node:hover .kg-name,.kg-map .kg-node:focus .kg-name{text-decoration:underline}",
@@ -274,3 +275,26 @@ _MATRIX_DARK = (
 
 def matrix_sheet() -> str:
     return f"<style>{_CHART}{_MATRIX}{on_screen(_CHART_DARK + _MATRIX_DARK)}</style>"
+
+
+# ---------------------------------------------------------------- inlined drawings
+
+# The map and the timeline are files of their own (render.drawing_file), each
+# with its stylesheet, so that it reads wherever it is shown as an image.
+# kamgen's own build puts them inline in the page (site.Drawings): there the
+# site's stylesheet carries their rules once, and each drawing leaves its
+# copy out (about 6 KB an account page).
+_INLINED = (map_sheet(), timeline_sheet())
+
+
+def site_rules() -> str:
+    """The rules of the drawings kamgen's build inlines, for the site's stylesheet."""
+    return "\n".join(sheet.removeprefix("<style>").removesuffix("</style>") for sheet in _INLINED)
+
+
+def unstyled(svg: str) -> str:
+    """``svg`` without its stylesheet when that is one :func:`site_rules` carries."""
+    for sheet in _INLINED:
+        if sheet in svg:
+            return svg.replace(sheet, "", 1)
+    return svg
