@@ -204,6 +204,23 @@ def rounded(path: Sequence[Point]) -> tuple[Point, ...]:
 # ---------------------------------------------------------------- lines
 
 
+def _fewest_crossings(
+    curves: list[tuple[Point, ...]], a: Box, b: Box, streets: _Streets, shift: float
+) -> tuple[tuple[Point, ...], bool]:
+    """Of the curves clear of every box and the street route from a to b, the
+    first that crosses fewest formal lines, and whether it is the route. The
+    route comes last, so it is worked out only when it could win: when every
+    curve crosses some line."""
+    counts = [streets.crossing(c) for c in curves]
+    best = min(range(len(curves)), key=counts.__getitem__, default=None)
+    if best is not None and counts[best] == 0:
+        return curves[best], False
+    route = rounded(_street_path(a, b, streets, shift))
+    if best is None or streets.crossing(route) < counts[best]:
+        return route, True
+    return curves[best], False
+
+
 def informal(account: Account, router: Router, formal: Sequence[Edge], area: Point) -> list[Edge]:
     """The informal lines, clear of every box but their own two."""
     boxes = router.boxes
@@ -218,14 +235,13 @@ def informal(account: Account, router: Router, formal: Sequence[Edge], area: Poi
         a, b = boxes[rel.source], boxes[rel.target]
         others = [box for pid, box in boxes.items() if pid not in pair]
         usual = curve(a, b, seen[pair], area)
+        shift = SHIFTS[routed % len(SHIFTS)]
         if _clear(usual, others, 0.0):  # a line that never went under a box stays as it was
             points = usual
         else:
-            # Of the ways clear of every box, the one crossing fewest formal lines.
-            route = rounded(_street_path(a, b, streets, SHIFTS[routed % len(SHIFTS)]))
-            ways = [c for c in _curves(a, b, seen[pair], area) if _clear(c, others)] + [route]
-            points = min(ways, key=streets.crossing)
-            routed += points is route
+            curves = [c for c in _curves(a, b, seen[pair], area) if _clear(c, others)]
+            points, by_streets = _fewest_crossings(curves, a, b, streets, shift)
+            routed += by_streets
         seen[pair] += 1
         edges.append(Edge(rel.kind.value, rel.source, rel.target, points, curved=True))
     return edges
