@@ -82,13 +82,21 @@ def plain(value: object) -> str:
 def attrs(**values: object) -> str:
     """Attributes for an SVG element, escaped; trailing _ in names is dropped,
     and other underscores become hyphens (stroke_width -> stroke-width)."""
-    parts = []
-    for name, value in values.items():
-        if value is None:
-            continue
-        key = name.rstrip("_").replace("_", "-")
-        parts.append(f'{key}="{xml(value)}"')
-    return " ".join(parts)
+    return " ".join(f'{_key(name)}="{_value(value)}"' for name, value in values.items() if value is not None)
+
+
+@functools.cache
+def _key(name: str) -> str:
+    return name.rstrip("_").replace("_", "-")
+
+
+_XML_SPECIAL = re.compile("[&<>\"']")
+
+
+def _value(value: object) -> str:
+    # Most values are numbers and class names: nothing to escape.
+    text = str(value)
+    return xml(text) if _XML_SPECIAL.search(text) else text
 
 
 # ---------------------------------------------------------------- the writer
