@@ -21,7 +21,7 @@ import re
 EXCLUDE = "data-search-exclude"
 
 # A start or end tag; attributes may hold ">" only inside quotes.
-_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>""")
 _EXCLUDED = re.compile(rf"(?:^|\s){EXCLUDE}(?=[\s=/]|$)")
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 # HTML's elements without an end tag.
@@ -45,28 +45,26 @@ _VOID = frozenset(
 )
 # Elements whose text is not HTML, where a "<" is not a tag, and comments:
 # pages holding them are left whole rather than read wrongly.
-_RAW = frozenset(["script", "style", "textarea", "xmp", "plaintext"])
+_RAW = re.compile(r"<!--|<(?:script|style|textarea|xmp|plaintext)\b", re.IGNORECASE)
 
 Tags = list[re.Match[str]]
 
 
 def searchable(html: str) -> str:
     """``html`` without its search-excluded elements and sections."""
-    if EXCLUDE not in html or "<!--" in html:
+    if EXCLUDE not in html or _RAW.search(html):
         return html
     tags = list(_TAG.finditer(html))
-    if any(m.group(2).lower() in _RAW for m in tags):
-        return html
     kept: list[str] = []
-    at = i = 0
-    while i < len(tags):
+    at = reached = 0
+    for i in [k for k, m in enumerate(tags) if EXCLUDE in m.group(3)]:
+        if i < reached:
+            continue  # inside what was cut already
         span = _excluded_span(html, tags, i)
-        if span is None:
-            i += 1
-            continue
-        start, end, i = span
-        kept.append(html[at:start])
-        at = end
+        if span is not None:
+            start, end, reached = span
+            kept.append(html[at:start])
+            at = end
     kept.append(html[at:])
     return "".join(kept)
 

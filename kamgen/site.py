@@ -29,6 +29,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from kamgen import languages, outdir
 from kamgen.drawings.style import unstyled
+from kamgen.mkdocs_workers import CONVERTED, Converted
 from kamgen.problems import Level, Problem
 from kamgen.progress import Say, Ticker
 from kamgen.project import Project
@@ -326,7 +327,9 @@ def run_mkdocs(config_file: Path, say: Say = _silent, generated: frozenset[str] 
         as_markup(cfg)
         cfg.plugins[STAGES] = Stages(say)
         cfg.plugins[DRAWINGS] = Drawings()
-        cfg.plugins[HTML_BLOCKS] = HtmlBlocks(generated)
+        blocks = HtmlBlocks(generated)
+        cfg.plugins[HTML_BLOCKS] = blocks
+        cfg.plugins[CONVERTED] = Converted(generated, blocks, say)
         add_search_view(cfg.plugins)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:

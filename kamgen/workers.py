@@ -41,8 +41,8 @@ def cores() -> int:
 def workers(items: int) -> int:
     """How many processes work ``items`` items: 1 means here, alone."""
     wanted = os.environ.get(ENV, "").strip()
-    available = cores()
-    count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else available
+    # Asked for a number, it is used even beyond the cores (to test on one).
+    count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else cores()
     if (
         count < 2
         or items < MIN_ITEMS
@@ -50,7 +50,7 @@ def workers(items: int) -> int:
         or threading.active_count() > 1
     ):
         return 1
-    return min(count, available, items)
+    return min(count, items)
 
 
 def fork_map(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R | None]:
@@ -62,14 +62,22 @@ def fork_map(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R | None]:
     global _job
     _job = (func, items)
     # Objects that exist now are never collected in the workers: without
-    # this their collector would touch, and so copy, every shared page.
+    # this their collector would touch, and so copy, every shared page. A
+    # caller that froze the heap itself (the build) keeps it frozen.
+    first_freeze = gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        try:
+            pool = multiprocessing.get_context("fork").Pool(count)
+        except OSError:  # no semaphores here (some containers): one process it is
+            yield from map(func, items)
+            return
+        with pool:
             yield from pool.imap(_work, range(len(items)), chunksize=max(1, len(items) // (count * 8)))
     finally:
         _job = None
-        gc.unfreeze()
+        if first_freeze:
+            gc.unfreeze()
 
 
 def _work(index: int) -> Any:

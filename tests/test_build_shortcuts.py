@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kamgen import workers
 from kamgen.project import Project
 from kamgen.site import inline_drawings
 from tests import synth
@@ -80,3 +81,25 @@ def test_hostile_site_is_what_mkdocs_alone_builds(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     project = Project(tmp_path)
     assert_same_site(project, plain_build(project, tmp_path / "plain"))
+
+
+def test_a_broken_link_found_on_another_core_fails_the_build_as_on_one(
+    sample_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = sample_project.root / "templates"
+    templates.mkdir(exist_ok=True)
+    packaged = (ROOT / "kamgen" / "templates" / "account.md.j2").read_text(encoding="utf-8")
+    (templates / "account.md.j2").write_text(packaged + "\n[gone](nowhere-at-all.md)\n", encoding="utf-8")
+
+    def warnings(count: str) -> list[str]:
+        monkeypatch.setenv(workers.ENV, count)
+        result = build(sample_project.root)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, output
+        assert ("MkDocs: converting" in output) == (count != "1"), output
+        return [line for line in output.splitlines() if "nowhere-at-all.md" in line]
+
+    on_two, on_one = warnings("2"), warnings("1")
+    # Said once for each account page, by the parent, in the same order.
+    assert len(on_two) == len(list((sample_project.root / "accounts").iterdir()))
+    assert on_two == on_one

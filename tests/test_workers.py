@@ -66,3 +66,18 @@ def test_render_on_two_cores_gives_the_pages_of_one(tmp_path: Path, monkeypatch:
     assert sum(
         p.path.startswith("accounts/account-") and p.path.endswith(".md") for p in forked.pages
     ) == len(result.portfolio.accounts)
+
+
+def test_a_heap_frozen_by_the_caller_stays_frozen() -> None:
+    import gc
+
+    items = list(range(1, workers.MIN_ITEMS + 2))
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert list(workers.fork_map(_square_unless_three, items))[1] == 4
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()
+    assert list(workers.fork_map(_square_unless_three, items))[1] == 4
+    assert gc.get_freeze_count() == 0  # frozen for the fork only
