@@ -28,6 +28,7 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
 from kamgen import languages, outdir
+from kamgen.drawings.style import unstyled
 from kamgen.mkdocs_workers import CONVERTED, Converted
 from kamgen.problems import Level, Problem
 from kamgen.progress import Say, Ticker
@@ -667,7 +668,8 @@ def inline_drawings(html: str, page_url: str, svg: dict[str, Path]) -> str:
         start, end = match.span()
         if html.endswith("<p>", 0, start) and html.startswith("</p>", end):
             start, end = start - 3, end + 4
-        out += [html[at:start], path.read_text(encoding="utf-8")]
+        # The site's stylesheet carries the drawing's own (render_site).
+        out += [html[at:start], unstyled(path.read_text(encoding="utf-8"))]
         at = end
     out.append(html[at:])
     return "".join(out)
