@@ -35,7 +35,7 @@ from kamgen.progress import Say, Ticker
 from kamgen.project import Project
 from kamgen.render import DRAWING_CLASS, STYLESHEET, NavItem, Page, Site
 from kamgen.schema import Language, Settings, Visibility
-from kamgen.searchable import searchable
+from kamgen.searchable import searchable, unmarked
 
 if TYPE_CHECKING:
     import jinja2
@@ -584,7 +584,8 @@ class SearchView(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
 
 class SearchViewDone(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     """After the search plugin has read a page: the whole page back, with
-    the search attributes removed as the search plugin removes them."""
+    the search attributes removed as the search plugin removes them, and
+    the exclusion marks, which only the search plugin reads, too."""
 
     def __init__(self, view: SearchView) -> None:
         self.view = view
@@ -594,6 +595,7 @@ class SearchViewDone(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         whole = self.view.whole.pop(page.file.src_uri, None)
         if whole is not None:
             page.content = _SEARCH_ATTRS.sub("", whole)
+        page.content = unmarked(page.content or "")
         return context
 
 
