@@ -4,8 +4,9 @@
 inlined after the fact, HTML tables passed around Markdown, and the search
 plugin reading each page without what it leaves out. Built the plain way
 (`mkdocs build --strict` of the same generated folder, no kamgen plugin),
-every page must be the same once its drawings are put inline and its
-search marks taken out, and the search index must be the same byte for byte.
+every page must be the same once its drawings are put inline, its search
+marks taken out and its whitespace compacted, and the search index must be
+the same byte for byte.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import yaml
 from kamgen import workers
 from kamgen.project import Project
 from kamgen.searchable import unmarked
-from kamgen.site import inline_drawings
+from kamgen.site import compact, inline_drawings
 from tests import synth
 from tests.conftest import ROOT
 from tests.conftest import kamgen_build as build
@@ -58,9 +59,10 @@ def assert_same_site(project: Project, plain: Path) -> None:
         url = "" if rel.as_posix() == "index.html" else rel.parent.as_posix() + "/"
         if rel.name != "index.html":
             url = rel.as_posix()
-        # What kamgen's build does differently: drawings inline, and no
-        # search marks left in the pages once the index is built.
-        expected = unmarked(inline_drawings((plain / rel).read_text(encoding="utf-8"), url, drawings))
+        # What kamgen's build does differently: drawings inline, no search
+        # marks left once the index is built, and whitespace compacted.
+        plain_page = (plain / rel).read_text(encoding="utf-8")
+        expected = compact(unmarked(inline_drawings(plain_page, url, drawings)))
         assert (site / rel).read_text(encoding="utf-8") == expected, rel
 
 
@@ -133,3 +135,14 @@ def test_another_plugin_sees_the_tables_in_the_html(sample_project: Project) -> 
     assert len(rows) == len(list((root / "accounts").iterdir()))
     for page, tables, placeholders in rows:
         assert int(tables) >= 3 and placeholders == "0", (page, tables, placeholders)
+
+
+def test_compact_keeps_what_a_browser_shows() -> None:
+    page = (
+        "<div>\n    <p>a\n\n   b <em>c</em>\n</p>\n"
+        "<pre><code>x\n    y\n\n</code></pre>\n  <textarea>\n  t\n</textarea>  \n <PRE>\n  k</PRE>\n end"
+    )
+    assert compact(page) == (
+        "<div>\n<p>a\nb <em>c</em>\n</p>\n<pre><code>x\n    y\n\n</code></pre>\n"
+        "<textarea>\n  t\n</textarea>\n<PRE>\n  k</PRE>\nend"
+    )
