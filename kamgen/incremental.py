@@ -63,19 +63,25 @@ class _Checked:
 
 @dataclass
 class _Job:
-    """The shared part of one run, which forked workers inherit."""
+    """The shared part of one run, which forked workers inherit: each file
+    to work out with the content read and the key to store its outcome under."""
 
     project: Project
     settings: Settings | None
     per_account: PerAccount | None
-    todo: list[tuple[Path, str | None]]
+    store: Store | None
+    todo: list[tuple[Path, str | None, str | None]]
 
     def work_out(self, i: int) -> _Checked:
-        path, text = self.todo[i]
+        path, text, key = self.todo[i]
         record, problems = load_account(self.project, path, self.settings, text)
         run = self.per_account.run if self.per_account else None
         extra = run(record, self.settings) if record and self.settings and run else []
-        return _Checked(problems, record is not None, extra)
+        outcome = _Checked(problems, record is not None, extra)
+        if self.store is not None and key is not None:
+            # Stored where it is worked out: the writes share the cores too.
+            self.store.put(key, _encoded(outcome))
+        return outcome
 
 
 def default_jobs() -> int:
@@ -134,7 +140,7 @@ def _outcomes(
     limits = limits_of(settings)
     found: list[_Checked | None] = []
     keys: list[str | None] = []
-    job = _Job(project, settings, per_account, [])
+    job = _Job(project, settings, per_account, store, [])
     for path in files:
         text = None
         if store is not None:
@@ -146,15 +152,11 @@ def _outcomes(
         found.append(stored)
         keys.append(key)
         if stored is None:
-            job.todo.append((path, text))
+            job.todo.append((path, text, key))
     worked = iter(_work_out(job, jobs))
     outcomes: list[_Checked] = []
     for key, stored in zip(keys, found, strict=True):
-        if stored is None:
-            stored = next(worked)
-            if store is not None and key is not None:
-                store.put(key, _encoded(stored))
-        outcomes.append(stored)
+        outcomes.append(next(worked) if stored is None else stored)
     return outcomes, [k for k in keys if k is not None]
 
 
@@ -191,7 +193,7 @@ def _work_out(job: _Job, jobs: int) -> list[_Checked]:
         except OSError:  # no semaphores here (some containers): one process it is
             return [job.work_out(i) for i in range(count)]
         with pool:
-            return pool.map(_in_worker, range(count), chunksize=max(1, count // (jobs * 8)))
+            return pool.map(_in_worker, range(count), chunksize=max(1, count // (jobs * 32)))
     finally:
         _FORKED = None
 
