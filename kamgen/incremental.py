@@ -22,7 +22,7 @@ from pathlib import Path
 from kamgen.cache import Store, code_fingerprint, digest
 from kamgen.limits import Limits
 from kamgen.loader import read_text
-from kamgen.model import AccountRecord
+from kamgen.model import AccountRecord, all_checklists
 from kamgen.pipeline import (
     Project,
     Result,
@@ -130,6 +130,10 @@ def check(
     and ``accounts`` counts the valid ones. ``jobs`` processes at most."""
     with collector_paused():
         settings, problems = load_settings(project)
+        if settings is not None:
+            # Read the checklists and their wording (the catalogues) here,
+            # once: forked workers inherit them instead of each reading them.
+            all_checklists(settings)
         files = account_files(project, paths)
         problems += no_accounts(project, files)
         outcomes, used = _outcomes(project, files, settings, per_account, store, jobs)
