@@ -20,6 +20,7 @@ the same either way (``tests/test_build_shortcuts.py``). It relies on what
 from __future__ import annotations
 
 import logging
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +46,7 @@ _HARMLESS = ("search", "material/search")
 class Conversion:
     """What converting one page gave MkDocs."""
 
-    content: str
+    content: bytes  # the HTML, compressed: a thousand pages wait here at once
     toc: Any
     title: str | None
     anchors: set[str]
@@ -122,7 +123,7 @@ class Converted(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             mkdocs_log.handlers, mkdocs_log.propagate = handlers, propagate
         links = page.links_to_anchors
         return Conversion(
-            content,
+            zlib.compress(content.encode("utf-8"), 1),
             page.toc,
             page._title_from_render,
             set(page.present_anchor_ids or ()),
@@ -156,7 +157,7 @@ class Converted(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             }
         for name, level, message in done.logged:
             logging.getLogger(name).log(level, message)
-        return done.content
+        return zlib.decompress(done.content).decode("utf-8")
 
 
 def _only_known_plugins(config: MkDocsConfig) -> bool:

@@ -108,6 +108,9 @@ def _balanced(tags: Tags, start: int, stop: int) -> bool:
 
 def _closing(tags: Tags, i: int) -> int | None:
     """The index of the end tag that closes start tag ``i``, if it is well formed."""
+    name = tags[i].group(2).lower()
+    if i + 1 < len(tags) and tags[i + 1].group(1) and tags[i + 1].group(2).lower() == name:
+        return i + 1  # most often text alone (a table cell): closed by the next tag
     depth = 0
     for j in range(i, len(tags)):
         depth += _opens(tags[j])
