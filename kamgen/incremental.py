@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kamgen.cache import Store, code_fingerprint, digest
+from kamgen.limits import Limits
 from kamgen.loader import read_text
-from kamgen.model import AccountRecord
+from kamgen.model import AccountRecord, all_checklists
 from kamgen.pipeline import (
     Project,
     Result,
@@ -62,20 +63,50 @@ class _Checked:
 
 
 @dataclass
+class _Todo:
+    """A file to work out: its content and the key its outcome is stored
+    under, or neither when the worker is to read it and name the entry."""
+
+    path: Path
+    text: str | None = None
+    key: str | None = None
+    unread: bool = False
+
+
+@dataclass
 class _Job:
     """The shared part of one run, which forked workers inherit."""
 
     project: Project
     settings: Settings | None
     per_account: PerAccount | None
-    todo: list[tuple[Path, str | None]]
+    store: Store | None
+    scope: str
+    limits: Limits
+    todo: list[_Todo]
 
-    def work_out(self, i: int) -> _Checked:
-        path, text = self.todo[i]
-        record, problems = load_account(self.project, path, self.settings, text)
+    def work_out(self, i: int) -> tuple[_Checked, str | None]:
+        """The outcome of the ``i``-th file, stored under the key returned."""
+        todo = self.todo[i]
+        text, key = todo.text, todo.key
+        if todo.unread:
+            text, key = _named(self.project, todo.path, self.limits, self.scope)
+        record, problems = load_account(self.project, todo.path, self.settings, text)
         run = self.per_account.run if self.per_account else None
         extra = run(record, self.settings) if record and self.settings and run else []
-        return _Checked(problems, record is not None, extra)
+        outcome = _Checked(problems, record is not None, extra)
+        if self.store is not None and key is not None:
+            # Stored where it is worked out: the writes share the cores too.
+            self.store.put(key, _encoded(outcome))
+        return outcome, key
+
+
+def _named(project: Project, path: Path, limits: Limits, scope: str) -> tuple[str | None, str | None]:
+    """A file's content and the key of its entry (None for a file that cannot
+    be read: it has no content to name an entry by, and the problems reading
+    it are found again when it is worked out)."""
+    text = read_text(Collector(""), path, project.root, limits)
+    return text, digest(scope, project.display(path), text) if text is not None else None
 
 
 def default_jobs() -> int:
@@ -99,6 +130,10 @@ def check(
     and ``accounts`` counts the valid ones. ``jobs`` processes at most."""
     with collector_paused():
         settings, problems = load_settings(project)
+        if settings is not None:
+            # Read the checklists and their wording (the catalogues) here,
+            # once: forked workers inherit them instead of each reading them.
+            all_checklists(settings)
         files = account_files(project, paths)
         problems += no_accounts(project, files)
         outcomes, used = _outcomes(project, files, settings, per_account, store, jobs)
@@ -130,31 +165,25 @@ def _outcomes(
     jobs: int,
 ) -> tuple[list[_Checked], list[str]]:
     """Each file's outcome, in order, and the keys of the stored ones."""
-    scope = _scope(settings, per_account)
-    limits = limits_of(settings)
+    scope, limits = _scope(settings, per_account), limits_of(settings)
+    job = _Job(project, settings, per_account, store, scope, limits, [])
+    if store is None or not store.folder.is_dir():
+        # Nothing stored yet (a cold run): every file is worked out, and
+        # reading and naming it is part of the work the cores share.
+        job.todo = [_Todo(path, unread=store is not None) for path in files]
+        worked = _work_out(job, jobs)
+        return [outcome for outcome, _ in worked], [key for _, key in worked if key is not None]
     found: list[_Checked | None] = []
     keys: list[str | None] = []
-    job = _Job(project, settings, per_account, [])
     for path in files:
-        text = None
-        if store is not None:
-            # Problems reading are found again when the file is worked out;
-            # a file that cannot be read has no content to name an entry by.
-            text = read_text(Collector(""), path, project.root, limits)
-        key = digest(scope, project.display(path), text) if text is not None else None
-        stored = _decoded(store.get(key)) if store is not None and key is not None else None
+        text, key = _named(project, path, limits, scope)
+        stored = _decoded(store.get(key)) if key is not None else None
         found.append(stored)
         keys.append(key)
         if stored is None:
-            job.todo.append((path, text))
-    worked = iter(_work_out(job, jobs))
-    outcomes: list[_Checked] = []
-    for key, stored in zip(keys, found, strict=True):
-        if stored is None:
-            stored = next(worked)
-            if store is not None and key is not None:
-                store.put(key, _encoded(stored))
-        outcomes.append(stored)
+            job.todo.append(_Todo(path, text, key))
+    worked_out = iter(_work_out(job, jobs))
+    outcomes = [next(worked_out)[0] if stored is None else stored for stored in found]
     return outcomes, [k for k in keys if k is not None]
 
 
@@ -170,12 +199,12 @@ def _scope(settings: Settings | None, per_account: PerAccount | None) -> str:
 _FORKED: _Job | None = None  # the job forked workers inherit
 
 
-def _in_worker(i: int) -> _Checked:
+def _in_worker(i: int) -> tuple[_Checked, str | None]:
     assert _FORKED is not None
     return _FORKED.work_out(i)
 
 
-def _work_out(job: _Job, jobs: int) -> list[_Checked]:
+def _work_out(job: _Job, jobs: int) -> list[tuple[_Checked, str | None]]:
     """Every file of ``job`` worked out: by forked processes when there are
     enough files and cores (they inherit the job instead of receiving it),
     else here."""
@@ -191,7 +220,7 @@ def _work_out(job: _Job, jobs: int) -> list[_Checked]:
         except OSError:  # no semaphores here (some containers): one process it is
             return [job.work_out(i) for i in range(count)]
         with pool:
-            return pool.map(_in_worker, range(count), chunksize=max(1, count // (jobs * 8)))
+            return pool.map(_in_worker, range(count), chunksize=max(1, count // (jobs * 32)))
     finally:
         _FORKED = None
 

@@ -53,8 +53,9 @@ def builtin_checklists(language: Language) -> list[ChecklistDef]:
 def _builtin_checklists(language: Language) -> tuple[ChecklistDef, ...]:
     """The method's checklists, worded from the language's catalogue; a text
     it lacks is English's, and one English lacks is its id: never an error."""
-    raw: list[dict[str, Any]] = yaml.safe_load(
-        resources.files("kamgen").joinpath("builtin_checklists.yml").read_text("utf-8")
+    raw: list[dict[str, Any]] = yaml.load(
+        resources.files("kamgen").joinpath("builtin_checklists.yml").read_text("utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
 
     def words(*keys: str) -> str:

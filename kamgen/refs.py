@@ -20,7 +20,7 @@ import types
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -40,9 +40,10 @@ class Ref:
     kind: Kind
 
 
-@dataclass(frozen=True)
-class Reference:
-    """One id written in a document, where it was written, and what it names."""
+class Reference(NamedTuple):
+    """One id written in a document, where it was written, and what it names
+    (a tuple: an account holds a few hundred, and a frozen dataclass costs
+    several times as much to make)."""
 
     path: Key  # the data path, with aliases as written (``from``, not ``source``)
     kind: Kind
@@ -169,27 +170,46 @@ def _kind_in(shape: _Shape | None) -> Kind | None:
 
 def references(obj: BaseModel, path: Key = ()) -> Iterator[Reference]:
     """Every reference in ``obj`` and the models it contains, in field order."""
-    for f in _fields(type(obj)):
-        if _refers(f.shape):
-            yield from _walk(getattr(obj, f.attr), f.shape, (*path, f.key))
+    found: list[Reference] = []
+    _model(obj, path, found)
+    return iter(found)
 
 
-def _walk(value: Any, shape: _Shape | None, path: Key) -> Iterator[Reference]:
+@cache
+def _referring(cls: type[BaseModel]) -> tuple[_Field, ...]:
+    """The fields of ``cls`` that can hold a reference: the walk visits no other."""
+    return tuple(f for f in _fields(cls) if _refers(f.shape))
+
+
+# The walk appends to one list: a generator per model and value costs more
+# than the references it finds (a few hundred per account).
+
+
+def _model(obj: BaseModel, path: Key, found: list[Reference]) -> None:
+    for f in _referring(type(obj)):
+        value = getattr(obj, f.attr)
+        if value is not None:
+            _walk(value, f.shape, (*path, f.key), found)
+
+
+def _walk(value: Any, shape: _Shape | None, path: Key, found: list[Reference]) -> None:
     if value is None or shape is None:
         return
     if isinstance(shape, _Id):
         if shape.ref is not None:
-            yield Reference(path, shape.ref.kind, value)
+            found.append(Reference(path, shape.ref.kind, value))
     elif isinstance(shape, _List):
-        for i, item in enumerate(value):
-            yield from _walk(item, shape.item, (*path, i))
+        item = shape.item
+        for i, v in enumerate(value):
+            _walk(v, item, (*path, i), found)
     elif isinstance(shape, _Dict):
+        key = shape.key
         for k, v in value.items():
-            if isinstance(shape.key, _Id) and shape.key.ref is not None:
-                yield Reference((*path, k), shape.key.ref.kind, k, at_key=True)
-            yield from _walk(v, shape.value, (*path, k))
+            if isinstance(key, _Id) and key.ref is not None:
+                found.append(Reference((*path, k), key.ref.kind, k, at_key=True))
+            _walk(v, shape.value, (*path, k), found)
     else:
-        yield from references(value, path)
+        _model(value, path, found)
 
 
 @dataclass(frozen=True)

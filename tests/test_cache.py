@@ -221,6 +221,28 @@ def test_files_worked_out_by_several_processes_give_the_same_problems(
     assert app.validate(valid, health_on=portfolio.TODAY, jobs=3).problems == alone.problems
 
 
+def test_forked_workers_store_the_entries_one_process_stores(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker stores the outcomes it works out: the same entries, named
+    and written as one process writes them, and a warm run reads them back."""
+    project = Project(broken)
+    alone = app.validate(project, health_on=portfolio.TODAY, jobs=1)
+    written = {entry.name: entry.read_bytes() for entry in entries(broken)}
+    readable = [p for p in (broken / "accounts").iterdir() if p.name != "binary.yaml"]  # not UTF-8
+    assert len(written) == len(readable)
+    shutil.rmtree(broken / ".kamgen")
+    monkeypatch.setattr(incremental, "PARALLEL_FROM", 2)
+    forked = app.validate(project, health_on=portfolio.TODAY, jobs=3)
+    assert forked.problems == alone.problems
+    assert {entry.name: entry.read_bytes() for entry in entries(broken)} == written
+    assert app.validate(project, health_on=portfolio.TODAY, jobs=3).problems == alone.problems
+    for entry in entries(broken)[:3]:  # some stored, some to work out again
+        entry.unlink()
+    assert app.validate(project, health_on=portfolio.TODAY, jobs=3).problems == alone.problems
+    assert {entry.name: entry.read_bytes() for entry in entries(broken)} == written
+
+
 def test_a_cache_committed_to_git_is_never_read(broken: Path) -> None:
     """A pull request can commit `.kamgen/cache` entries whose names anyone can
     compute (content, settings, day, kamgen): one that says a broken file is
