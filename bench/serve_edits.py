@@ -4,8 +4,8 @@ Starts ``kamgen serve`` on a project (a copy: it writes ``.kamgen/`` and edits
 an account file, which it puts back), waits until the server is quiet, then
 saves ``--edits`` visible changes to one account, one after the other, and
 for each prints how long until the served page showed it, with every line
-the server logged meanwhile and when (seconds after the save). The page is
-fetched every ``--poll`` seconds, so the time measured is at most that late.
+the server logged meanwhile and when (seconds after the save). It waits as
+a browser with the page open does (``benchmark.shown_after_reload``).
 
     .venv/bin/python -m bench.serve_edits /tmp/copy-of-p1000 --edits 5
 """
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bench import portfolio
-from bench.benchmark import EDITED, fetch, free_port, stop, tool
+from bench.benchmark import EDITED, fetch, free_port, shown_after_reload, stop, tool
 
 
 class Log:
@@ -61,7 +61,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("project", type=Path, help="a project to serve (a copy: it is edited and written in)")
     parser.add_argument("--edits", type=int, default=5)
-    parser.add_argument("--poll", type=float, default=0.02, help="seconds between fetches of the page")
     parser.add_argument("--cap", type=float, default=600, help="seconds to wait for anything")
     parser.add_argument(
         "--quiet",
@@ -103,8 +102,11 @@ def main(argv: list[str] | None = None) -> int:
             seen = len(log.lines)
             saved = time.perf_counter()
             source.write_text(edited, encoding="utf-8")
-            shown = until(lambda: marker in (fetch(page, 30) or ""), args.poll, args.cap)  # noqa: B023
-            took = None if shown is None else shown - saved
+            took = (
+                time.perf_counter() - saved
+                if shown_after_reload(page, marker, saved + args.cap, proc)
+                else None
+            )
             log.quiet(args.quiet, args.cap)
             print(f"edit {edit + 1}: {'>cap' if took is None else f'{took:.2f} s'}", flush=True)
             timeline = [(at - saved, line) for at, line in log.lines[seen:]]
