@@ -7,7 +7,12 @@ works out again only what the changed files reach), syncs them into the
 docs folder and sets the navigation. Changed account pages go first: when
 summary pages changed too, they wait for a second build, which the plugin
 sets off at once, so the page being edited shows its change without
-waiting for the portfolio's largest pages. Then it makes MkDocs' dirty build
+waiting for the portfolio's largest pages. When only existing account pages
+change, not even MkDocs' build comes first: the plugin, as the server's
+builder, writes those pages with what the last build made (MkDocs' own page
+functions, so every plugin's page events run) and the second build brings
+the rest; on a large portfolio MkDocs' build spends seconds around the one
+page it builds (listing files, navigation, search index). Then it makes MkDocs' dirty build
 exact: the output of every page whose source changed is removed, so MkDocs
 builds it again, and only it; the output of a page that is gone is removed;
 everything is built again when the navigation or a hand-written doc
