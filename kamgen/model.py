@@ -105,6 +105,20 @@ class AccountRecord:
         return {s.id: s for s in self.data.stakeholders}
 
     @cached_property
+    def by_type_and_id(self) -> dict[tuple[type, str], Any]:
+        """Every item of the account's lists, by its type and id (the first
+        of each, as a reader going down the file finds it)."""
+        found: dict[tuple[type, str], Any] = {}
+        for section in type(self.data).model_fields:
+            values = getattr(self.data, section)
+            if isinstance(values, list):
+                for item in values:
+                    item_id = getattr(item, "id", None)
+                    if item_id is not None:
+                        found.setdefault((type(item), item_id), item)
+        return found
+
+    @cached_property
     def items(self) -> dict[refs.Kind, dict[str, Any]]:
         """The account's items of each kind it defines, by id."""
         return {

@@ -58,17 +58,15 @@ def _name(
         anchor, attr = _ROWS[kind]
         item = record.items[kind].get(item_id) if record is not None else None
         text = getattr(item, attr) if item is not None else item_id
-        link = _HTML_LINK if html else _MD_LINK
-        return link.format(escape.text(text), escape.url(page, "#", anchor, item_id))
+        shown, target = escape.text(text), escape.url(page, "#", anchor, item_id)
+        # Both are Markup already: joined as they are (Markup.format would
+        # escape them again, to the same text, at many times the cost).
+        return Markup(f'<a href="{target}">{shown}</a>' if html else f"[{shown}]({target})")
     if kind == "team member":
         member = team.get(item_id)
         return escape.text(member.name if member else item_id)
     titles = {c.id: c.title for c in portfolio.checklists} if portfolio is not None else {}
     return escape.text(titles.get(item_id, item_id))
-
-
-_MD_LINK = Markup("[{}]({})")
-_HTML_LINK = Markup('<a href="{1}">{0}</a>')
 
 
 @jinja2.pass_context
@@ -115,13 +113,10 @@ def _hidden_count(
     item_id = getattr(item, "id", None)
     if full is None or item_id is None:
         return 0
-    for section in type(full.data).model_fields:
-        values = getattr(full.data, section)
-        if isinstance(values, list):
-            for candidate in values:
-                if type(candidate) is type(item) and getattr(candidate, "id", None) == item_id:
-                    return max(0, len(_ids(getattr(candidate, attr))) - len(ids))
-    return 0
+    candidate = full.by_type_and_id.get((type(item), item_id))
+    if candidate is None:
+        return 0
+    return max(0, len(_ids(getattr(candidate, attr))) - len(ids))
 
 
 @jinja2.pass_context

@@ -27,7 +27,7 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from kamgen import analytics, escape, refnames, refs, search
+from kamgen import analytics, escape, refnames, refs, search, workers
 from kamgen.drawings import charts, portfolio_matrix, render_map, render_timeline
 from kamgen.drawings.cards import trend_arrow
 from kamgen.history import History
@@ -716,12 +716,18 @@ def render_site(
     )
     made, visible = memo.made, renderer.portfolio
     pages = renderer.portfolio_pages() if summaries is None else list(summaries)
-    for done, rec in enumerate(visible.accounts, 1):
-        kept = made[rec.id]
-        if kept.pages is None:
-            kept.pages = renderer.account(rec)
-        pages += kept.pages
+    todo = [rec for rec in visible.accounts if made[rec.id].pages is None]
+    done = len(visible.accounts) - len(todo)
+    for rec, rendered in zip(todo, workers.fork_map(renderer.account, todo), strict=True):
+        # A worker that failed leaves the account to be rendered here, where
+        # its error is raised as it would be without workers.
+        made[rec.id].pages = rendered if rendered is not None else renderer.account(rec)
+        done += 1
         progress(done, len(visible.accounts))
+    if not todo and visible.accounts:
+        progress(done, len(visible.accounts))
+    for rec in visible.accounts:
+        pages += made[rec.id].pages or []
     pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
     banner = restricted_banner(visible.settings.language, visibility)
     nav = renderer.nav(method_pages or [])

@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+import secrets
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from html import unescape
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,17 +28,23 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
 from kamgen import languages, outdir
+from kamgen.mkdocs_workers import CONVERTED, Converted
 from kamgen.problems import Level, Problem
 from kamgen.progress import Say, Ticker
 from kamgen.project import Project
 from kamgen.render import DRAWING_CLASS, STYLESHEET, NavItem, Page, Site
 from kamgen.schema import Language, Settings, Visibility
+from kamgen.searchable import searchable
 
 if TYPE_CHECKING:
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page as MkDocsPage
+
+
+# MkDocs counts the warnings of its own loggers: strict builds fail on them.
+log = logging.getLogger("mkdocs.plugins.kamgen")
 
 
 def theme_language(language: Language) -> str:
@@ -319,9 +327,10 @@ def write_config(project: Project, cfg: dict[str, Any], name: str = "mkdocs.yml"
     return path
 
 
-def run_mkdocs(config_file: Path, say: Say = _silent) -> None:
+def run_mkdocs(config_file: Path, say: Say = _silent, generated: frozenset[str] = frozenset()) -> None:
     """``mkdocs build --strict``, in-process, raising BuildError on failure;
-    ``say`` hears its stages."""
+    ``say`` hears its stages. ``generated`` names the pages kamgen wrote
+    (their paths in the docs folder), whose HTML blocks skip Markdown."""
     from mkdocs import exceptions
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
@@ -333,6 +342,10 @@ def run_mkdocs(config_file: Path, say: Say = _silent) -> None:
         as_markup(cfg)
         cfg.plugins[STAGES] = Stages(say)
         cfg.plugins[DRAWINGS] = Drawings()
+        blocks = HtmlBlocks(generated)
+        cfg.plugins[HTML_BLOCKS] = blocks
+        cfg.plugins[CONVERTED] = Converted(generated, blocks, say)
+        add_search_view(cfg.plugins)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(cfg)
@@ -366,7 +379,7 @@ def build_site(project: Project, settings: Settings, site: Site, site_dir: Path,
             words = write_search_dictionary(project, site.search_terms) if site.search_terms else None
             overrides = write_overrides(project, site)
             cfg = config(project, settings, staging, site.nav, site.stylesheets, words, overrides)
-            run_mkdocs(write_config(project, cfg), say)
+            run_mkdocs(write_config(project, cfg), say, frozenset(p.path for p in site.pages))
             outdir.swap_in(staging, site_dir)
         finally:
             if staging.exists():
@@ -478,6 +491,123 @@ class Stages(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if any(name.split("/")[-1] == "search" for name in config.plugins):
             self.say("MkDocs: writing the search index")
+
+
+# ------------------------------------------------------------------ HTML blocks
+
+HTML_BLOCKS = "kamgen/html-blocks"
+# A table kamgen wrote as HTML: alone from its "<table" line to its
+# "</table>" line, between blank lines, holding no other table.
+_HTML_TABLE = re.compile(
+    r"(?m)(?<=\n\n)<table\b[^\n]*\n(?:(?!.*<table\b)(?!</table>).*\n)*?</table>(?=\n\n|\n?\Z)"
+)
+_FENCE = re.compile(r"(?m)^ {0,3}(?:```|~~~)")
+_ANCHOR = re.compile(r'<[a-zA-Z][^>]*?\s(?:id|name)="([^"]*)"')
+
+
+class HtmlBlocks(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
+    """The HTML tables of kamgen's pages passed around Markdown, not through it.
+
+    Python-Markdown copies a raw HTML block to its output unchanged, but
+    first reads it with Python's HTMLParser, twice (to find where it ends,
+    and for MkDocs' anchor check): on an account page that was over a third
+    of its conversion. Before conversion each table becomes a placeholder
+    paragraph; after it, the table is put back as it was and its ids are
+    told to MkDocs' anchor check. The Markdown on disk is unchanged, so any
+    engine builds it as before. Only pages kamgen generated, and only those
+    without fenced code (where "<table" may be text), are treated.
+    """
+
+    def __init__(self, generated: frozenset[str]) -> None:
+        self.generated = generated
+        self.nonce = secrets.token_hex(6)
+        self.held: dict[str, list[str]] = {}  # the page's tables, by its file
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        if page.file.src_uri not in self.generated or "<table" not in markdown or _FENCE.search(markdown):
+            return markdown
+        tables: list[str] = []
+
+        def hold(match: re.Match[str]) -> str:
+            if "markdown=" in match.group():
+                return match.group()
+            tables.append(match.group())
+            return self._token(len(tables) - 1)
+
+        held = _HTML_TABLE.sub(hold, markdown)
+        if tables:
+            self.held[page.file.src_uri] = tables
+        return held
+
+    def on_page_content(self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        tables = self.held.pop(page.file.src_uri, None)
+        if not tables:
+            return html
+        for n, table in enumerate(tables):
+            token = self._token(n)
+            paragraph = f"<p>{token}</p>"
+            if paragraph not in html:
+                log.warning(f"kamgen: an HTML table of '{page.file.src_uri}' was lost in Markdown")
+                continue
+            # Python-Markdown ends a raw block with a blank line.
+            html = html.replace(paragraph, table + "\n", 1)
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids.update(unescape(m) for m in _ANCHOR.findall(table))
+        return html
+
+    def _token(self, n: int) -> str:
+        return f"kamgentable{self.nonce}n{n}"
+
+
+# ------------------------------------------------------------------ search
+
+SEARCH_VIEW = "kamgen/search-view"
+SEARCH_VIEW_DONE = "kamgen/search-view-done"
+# What Material's search plugin removes from each page after reading it.
+_SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def add_search_view(plugins: Any) -> None:
+    """Let Material's search plugin, when it is on, read each page without
+    what it leaves out of the index anyway (:mod:`kamgen.searchable`)."""
+    from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
+
+    if any(isinstance(p, SearchPlugin) and p.config.enabled for p in plugins.values()):
+        view = SearchView()
+        plugins[SEARCH_VIEW] = view
+        plugins[SEARCH_VIEW_DONE] = SearchViewDone(view)
+
+
+class SearchView(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
+    """Before the search plugin reads a page: the page as it indexes it."""
+
+    def __init__(self) -> None:
+        self.whole: dict[str, str] = {}  # the page's content, by its file
+
+    @event_priority(50)  # before the search plugin (0)
+    def on_page_context(self, context: Any, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any) -> Any:
+        view = searchable(page.content or "")
+        if view is not page.content:
+            self.whole[page.file.src_uri] = page.content or ""
+            page.content = view
+        return context
+
+
+class SearchViewDone(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
+    """After the search plugin has read a page: the whole page back, with
+    the search attributes removed as the search plugin removes them."""
+
+    def __init__(self, view: SearchView) -> None:
+        self.view = view
+
+    @event_priority(-50)  # after the search plugin, before the page is written
+    def on_page_context(self, context: Any, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any) -> Any:
+        whole = self.view.whole.pop(page.file.src_uri, None)
+        if whole is not None:
+            page.content = _SEARCH_ATTRS.sub("", whole)
+        return context
 
 
 # ------------------------------------------------------------------ drawings
