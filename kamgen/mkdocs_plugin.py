@@ -12,12 +12,12 @@ change, not even MkDocs' build comes first: the plugin, as the server's
 builder, writes those pages with what the last build made (MkDocs' own page
 functions, so every plugin's page events run) and the second build brings
 the rest; on a large portfolio MkDocs' build spends seconds around the one
-page it builds (listing files, navigation, search index). Then it makes MkDocs' dirty build
-exact: the output of every page whose source changed is removed, so MkDocs
-builds it again, and only it; the output of a page that is gone is removed;
-everything is built again when the navigation or a hand-written doc
-changed (each page shows the navigation); and the search index keeps the
-entries of the pages not built again. The pages served equal a full build's.
+page it builds (listing files, navigation, search index). Then the plugin
+makes MkDocs' dirty build exact: the output of every page whose source
+changed is removed, so MkDocs builds it again, and only it; the output of a
+page that is gone is removed; everything is built again when the navigation
+or a hand-written doc changed (each page shows the navigation); and the
+search index keeps the entries of the pages not built again. The pages served equal a full build's.
 
 Problems are logged, and shown on every page in a box until they are fixed
 (put in by the server, so no page is built for them); on errors the last
@@ -197,10 +197,10 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         self.next_build = self.project.work_dir / "serve-next"
         self.next_build.touch()
         server.watch(str(self.next_build))
-        # Answer only requests for this machine's preview (DNS rebinding), and
-        # a bad path with 400 rather than a server error.
         # A change that reaches account pages alone shows them without a build first.
         server.builder = functools.partial(self._rebuild, server.builder)
+        # Answer only requests for this machine's preview (DNS rebinding), and
+        # a bad path with 400 rather than a server error.
         served = server.get_app()
         assert served is not None  # LiveReloadServer sets its app when it is made
         server.set_app(guarded(showing(served, lambda: self.banner), int(config.dev_addr.port)))
