@@ -444,7 +444,9 @@ def bench_zensical(root: Path, n: int, repeat: int) -> str:
     if command is None:
         return "not installed"
     say(f"N={n}: zensical build of .kamgen/docs")
-    cfg = engine_config(root, "bench-zensical.yml", root / "zensical-site")
+    # Zensical's project root is the config's folder, and it refuses a
+    # site_dir outside it ("site_dir must be within project root").
+    cfg = engine_config(root, "bench-zensical.yml", root / ".kamgen" / "zensical-site")
     try:
         return measure("zensical", [*command, "build", "--clean", "-f", str(cfg)], root, repeat).cell()
     except Failed as exc:

@@ -28,7 +28,7 @@ import markupsafe
 from markupsafe import Markup
 
 from kamgen import analytics, escape, refnames, refs, search, workers
-from kamgen.drawings import charts, portfolio_matrix, render_map, render_timeline
+from kamgen.drawings import charts, portfolio_matrix, render_map, render_timeline, style
 from kamgen.drawings.cards import trend_arrow
 from kamgen.history import History
 from kamgen.labels import Labels
@@ -728,7 +728,9 @@ def render_site(
         progress(done, len(visible.accounts))
     for rec in visible.accounts:
         pages += made[rec.id].pages or []
-    pages.append(Page(STYLESHEET, renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]))  # type: ignore[union-attr]
+    css = renderer.env.loader.get_source(renderer.env, "kamgen.css")[0]  # type: ignore[union-attr]
+    # The inlined drawings' rules, which site.Drawings leaves out of each drawing.
+    pages.append(Page(STYLESHEET, f"{css}\n/* kamgen's drawings */\n{style.site_rules()}\n"))
     banner = restricted_banner(visible.settings.language, visibility)
     nav = renderer.nav(method_pages or [])
     return Site(pages, nav, [STYLESHEET], search.terms(visible), visibility, banner)

@@ -28,13 +28,14 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, event_priority
 
 from kamgen import languages, outdir
+from kamgen.drawings.style import unstyled
 from kamgen.mkdocs_workers import CONVERTED, Converted
 from kamgen.problems import Level, Problem
 from kamgen.progress import Say, Ticker
 from kamgen.project import Project
 from kamgen.render import DRAWING_CLASS, STYLESHEET, NavItem, Page, Site
 from kamgen.schema import Language, Settings, Visibility
-from kamgen.searchable import searchable
+from kamgen.searchable import searchable, unmarked
 
 if TYPE_CHECKING:
     import jinja2
@@ -342,6 +343,7 @@ def run_mkdocs(config_file: Path, say: Say = _silent, generated: frozenset[str] 
         as_markup(cfg)
         cfg.plugins[STAGES] = Stages(say)
         cfg.plugins[DRAWINGS] = Drawings()
+        cfg.plugins[COMPACT] = Compact()
         blocks = HtmlBlocks(generated)
         cfg.plugins[HTML_BLOCKS] = blocks
         cfg.plugins[CONVERTED] = Converted(generated, blocks, say)
@@ -523,6 +525,7 @@ class HtmlBlocks(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         self.nonce = secrets.token_hex(6)
         self.held: dict[str, list[str]] = {}  # the page's tables, by its file
 
+    @event_priority(-100)  # after any other plugin has changed the Markdown
     def on_page_markdown(
         self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
@@ -541,6 +544,7 @@ class HtmlBlocks(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             self.held[page.file.src_uri] = tables
         return held
 
+    @event_priority(100)  # before any other plugin reads the HTML
     def on_page_content(self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         tables = self.held.pop(page.file.src_uri, None)
         if not tables:
@@ -597,7 +601,8 @@ class SearchView(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
 
 class SearchViewDone(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     """After the search plugin has read a page: the whole page back, with
-    the search attributes removed as the search plugin removes them."""
+    the search attributes removed as the search plugin removes them, and
+    the exclusion marks, which only the search plugin reads, too."""
 
     def __init__(self, view: SearchView) -> None:
         self.view = view
@@ -607,6 +612,7 @@ class SearchViewDone(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         whole = self.view.whole.pop(page.file.src_uri, None)
         if whole is not None:
             page.content = _SEARCH_ATTRS.sub("", whole)
+        page.content = unmarked(page.content or "")
         return context
 
 
@@ -657,6 +663,35 @@ class Drawings(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         return inline_drawings(output, page.url, self.svg)
 
 
+# ------------------------------------------------------------------ compact pages
+
+COMPACT = "kamgen/compact"
+# Text whose whitespace is shown as written, or that is not HTML.
+_VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
+_INDENT = re.compile(r"[ \t]*\n\s*")
+
+
+def compact(html: str) -> str:
+    """``html`` with each run of whitespace that holds a line break made one
+    line break, outside ``<pre>`` and ``<textarea>``. A browser shows such a
+    run as one space either way; the theme's indentation and blank lines
+    were about 6 KB of an account page."""
+    parts = _VERBATIM.split(html)
+    # split() gives text, then each match's two groups: the verbatim block and its tag name.
+    return "".join(part if k % 3 else _INDENT.sub("\n", part) for k, part in enumerate(parts) if k % 3 != 2)
+
+
+class Compact(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
+    """The finished page made smaller (:func:`compact`); in ``build`` only."""
+
+    @event_priority(-100)  # last: after the drawings are inline
+    def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        return compact(output)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        return compact(output_content) if template_name.endswith(".html") else output_content  # 404.html
+
+
 def _drawing_url(img: str, page_url: str) -> str:
     """The site url of the file an image shows, from a page at ``page_url``."""
     src = _SRC.search(img)
@@ -681,7 +716,8 @@ def inline_drawings(html: str, page_url: str, svg: dict[str, Path]) -> str:
         start, end = match.span()
         if html.endswith("<p>", 0, start) and html.startswith("</p>", end):
             start, end = start - 3, end + 4
-        out += [html[at:start], path.read_text(encoding="utf-8")]
+        # The site's stylesheet carries the drawing's own (render_site).
+        out += [html[at:start], unstyled(path.read_text(encoding="utf-8"))]
         at = end
     out.append(html[at:])
     return "".join(out)

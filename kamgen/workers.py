@@ -38,6 +38,10 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def _threads() -> int:
+    return threading.active_count()
+
+
 def workers(items: int) -> int:
     """How many processes work ``items`` items: 1 means here, alone."""
     wanted = os.environ.get(ENV, "").strip()
@@ -47,7 +51,7 @@ def workers(items: int) -> int:
         count < 2
         or items < MIN_ITEMS
         or "fork" not in multiprocessing.get_all_start_methods()
-        or threading.active_count() > 1
+        or _threads() > 1
     ):
         return 1
     return min(count, items)

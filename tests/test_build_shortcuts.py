@@ -4,8 +4,9 @@
 inlined after the fact, HTML tables passed around Markdown, and the search
 plugin reading each page without what it leaves out. Built the plain way
 (`mkdocs build --strict` of the same generated folder, no kamgen plugin),
-every page must be the same once its drawings are put inline, and the
-search index must be the same byte for byte.
+every page must be the same once its drawings are put inline, its search
+marks taken out and its whitespace compacted, and the search index must be
+the same byte for byte.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import yaml
 
 from kamgen import workers
 from kamgen.project import Project
-from kamgen.site import inline_drawings
+from kamgen.searchable import unmarked
+from kamgen.site import compact, inline_drawings
 from tests import synth
 from tests.conftest import ROOT
 from tests.conftest import kamgen_build as build
@@ -57,7 +59,10 @@ def assert_same_site(project: Project, plain: Path) -> None:
         url = "" if rel.as_posix() == "index.html" else rel.parent.as_posix() + "/"
         if rel.name != "index.html":
             url = rel.as_posix()
-        expected = inline_drawings((plain / rel).read_text(encoding="utf-8"), url, drawings)
+        # What kamgen's build does differently: drawings inline, no search
+        # marks left once the index is built, and whitespace compacted.
+        plain_page = (plain / rel).read_text(encoding="utf-8")
+        expected = compact(unmarked(inline_drawings(plain_page, url, drawings)))
         assert (site / rel).read_text(encoding="utf-8") == expected, rel
 
 
@@ -103,3 +108,41 @@ def test_a_broken_link_found_on_another_core_fails_the_build_as_on_one(
     # Said once for each account page, by the parent, in the same order.
     assert len(on_two) == len(list((sample_project.root / "accounts").iterdir()))
     assert on_two == on_one
+
+
+HOOK = """
+import pathlib
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.startswith("accounts/") and page.file.src_uri != "accounts/index.md":
+        seen = pathlib.Path(config.config_file_path).parent / "tables-seen.txt"
+        with seen.open("a", encoding="utf-8") as out:
+            out.write(f"{page.file.src_uri} {html.count('<table')} {html.count('kamgentable')}\\n")
+    return html
+"""
+
+
+def test_another_plugin_sees_the_tables_in_the_html(sample_project: Project) -> None:
+    root = sample_project.root
+    (root / "count_tables.py").write_text(HOOK, encoding="utf-8")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config + f"\nhooks:\n  - {root / 'count_tables.py'}\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "MkDocs: converting" not in result.stdout + result.stderr  # a hook reads pages: no workers
+    seen = (sample_project.work_dir / "tables-seen.txt").read_text(encoding="utf-8").split("\n")
+    rows = [line.split() for line in seen if line]
+    assert len(rows) == len(list((root / "accounts").iterdir()))
+    for page, tables, placeholders in rows:
+        assert int(tables) >= 3 and placeholders == "0", (page, tables, placeholders)
+
+
+def test_compact_keeps_what_a_browser_shows() -> None:
+    page = (
+        "<div>\n    <p>a\n\n   b <em>c</em>\n</p>\n"
+        "<pre><code>x\n    y\n\n</code></pre>\n  <textarea>\n  t\n</textarea>  \n <PRE>\n  k</PRE>\n end"
+    )
+    assert compact(page) == (
+        "<div>\n<p>a\nb <em>c</em>\n</p>\n<pre><code>x\n    y\n\n</code></pre>\n"
+        "<textarea>\n  t\n</textarea>\n<PRE>\n  k</PRE>\nend"
+    )

@@ -16,6 +16,7 @@ import pytest
 from kamgen.drawings import ordering, render_map
 from kamgen.drawings.geometry import GAP, MAX_GRID_W, MIN_W, Box, Edge, quality
 from kamgen.drawings.relmap import MapLayout, layout_map
+from kamgen.drawings.style import text_look
 from kamgen.drawings.svg import text_width
 from kamgen.labels import Labels
 from kamgen.pipeline import load
@@ -165,9 +166,10 @@ def texts(element: ET.Element, cls: str) -> list[str]:
 def assert_texts_fit(element: ET.Element, x: float, y: float, w: float, h: float, pad: float = 4) -> None:
     for text in element.iter(f"{NS}text"):
         content = "".join(text.itertext())
-        size = float(text.get("font-size", "0"))
+        look = text_look(text.get("class", ""))  # the map sets its text by class
+        size = look.size
         width = text_width(content, size)
-        anchor = {"middle": width / 2, "end": width}.get(text.get("text-anchor") or "", 0)
+        anchor = {"middle": width / 2, "end": width}.get(look.anchor, 0)
         left = float(text.get("x", "0")) - anchor
         baseline = float(text.get("y", "0"))
         assert x + pad <= left and left + width <= x + w - pad, (content, left, width, x, w)
@@ -328,16 +330,20 @@ def test_edge_counts_per_kind(big: Account, big_svg: str, big_layout: MapLayout)
 
 
 def test_each_kind_looks_different(big_svg: str) -> None:
+    # A line's colour, width and dashes are its kind's rule in the map's stylesheet.
+    light = style(big_svg).split("@media")[0]
+    rules = dict(re.findall(r"\.kg-map \.kg-edge-([a-z-]+)\{([^}]+)\}", light))
     looks: dict[str, tuple[str, str, str | None]] = {}
     for path in edge_paths(big_svg):
-        look = (path.get("stroke-dasharray", ""), path.get("stroke", ""), path.get("marker-end"))
+        assert not {"stroke", "stroke-dasharray", "fill"} & set(path.keys())  # nothing to override the rules
+        rule = dict(p.split(":", 1) for p in rules[kind_of(path)].split(";"))
+        look = (rule.get("stroke-dasharray", ""), rule["stroke"], path.get("marker-end"))
         assert looks.setdefault(kind_of(path), look) == look  # one look per kind
     assert len({dash for dash, _, _ in looks.values()}) == 4
     assert len({colour for _, colour, _ in looks.values()}) == 4
     assert looks["influences"][2] is not None  # arrowhead
     assert looks["allied-with"][2] is None and looks["reports-to"][2] is None
-    css = dict(re.findall(r"\.kg-map \.kg-edge-([a-z-]+)\{stroke:([^}]+)\}", style(big_svg)))
-    assert set(css) == set(KINDS) and len(set(css.values())) == 4
+    assert set(rules) == set(KINDS) and len(set(rules.values())) == 4
     slate = re.findall(r'\[data-md-color-scheme="slate"\] \.kg-map \.kg-edge-([a-z-]+)', style(big_svg))
     assert {"influences", "allied-with", "in-conflict-with"} <= set(slate)
 
@@ -498,8 +504,9 @@ def trio_svg() -> str:
 def test_stance_fills_differ(trio_svg: str) -> None:
     boss, foe = box_rect(node(trio_svg, "boss")), box_rect(node(trio_svg, "foe"))
     assert "kg-stance-mentor" in boss.get("class", "") and "kg-stance-enemy" in foe.get("class", "")
-    assert boss.get("fill") != foe.get("fill")
     css = style(trio_svg)
+    fills = dict(re.findall(r"\.kg-map \.kg-stance-([a-z-]+)\{fill:([^;]+);", css.split("@media")[0]))
+    assert fills["mentor"] != fills["enemy"]
     assert (
         ".kg-map .kg-stance-mentor{" in css
         and '[data-md-color-scheme="slate"] .kg-map .kg-stance-enemy{' in css
@@ -507,9 +514,17 @@ def test_stance_fills_differ(trio_svg: str) -> None:
 
 
 def test_influence_sets_border_width(trio_svg: str) -> None:
-    high = float(box_rect(node(trio_svg, "boss")).get("stroke-width", "0"))
-    low = float(box_rect(node(trio_svg, "foe")).get("stroke-width", "0"))
-    assert high > low
+    widths = dict(
+        re.findall(r"\.kg-map \.kg-influence-([a-z]+)\{stroke-width:([0-9.]+)px\}", style(trio_svg))
+    )
+
+    def width(pid: str) -> float:
+        influence = next(
+            c for c in box_rect(node(trio_svg, pid)).get("class", "").split() if "influence" in c
+        )
+        return float(widths[influence.removeprefix("kg-influence-")])
+
+    assert width("boss") > width("foe")
 
 
 def test_left_is_greyed_and_labelled(trio_svg: str) -> None:
@@ -517,7 +532,9 @@ def test_left_is_greyed_and_labelled(trio_svg: str) -> None:
     assert "kg-left" in gone.get("class", "").split()
     assert "kg-left" not in node(trio_svg, "boss").get("class", "").split()
     assert texts(gone, "kg-left-label") == ["left the company"]
-    assert box_rect(gone).get("fill") != box_rect(node(trio_svg, "boss")).get("fill")
+    # Greyed by the stylesheet's last and more specific rule, whatever the stance.
+    assert ".kg-map .kg-left .kg-box{fill:" in style(trio_svg).rsplit(".kg-stance-", 1)[-1]
+    assert "fill" not in box_rect(gone).attrib
     assert "2026-01-05" in (gone[0].text or "")
 
 
@@ -701,7 +718,7 @@ def test_influence_trend_is_an_arrow_with_its_words() -> None:
     assert texts(foe, "kg-trend") == []
     arrow = next(t for t in boss.iter(f"{NS}text") if t.get("class") == "kg-trend")
     assert (arrow.get("role"), arrow.get("aria-label")) == ("img", "Influence trend: Rising")
-    assert arrow.get("font-size") == texts_size(boss, "kg-cover")  # the badge row's text size
+    assert text_look("kg-trend").size == text_look("kg-cover").size  # the badge row's text size
     assert "Influence: High ↑ (Rising)" in (boss[0].text or "")
     for a in (boss, gone):
         rect = box_rect(a)
@@ -711,14 +728,12 @@ def test_influence_trend_is_an_arrow_with_its_words() -> None:
             t for t in a.iter(f"{NS}text") if t.get("class", "").split()[0] in ("kg-cover", "kg-left-label")
         ]
         mark = next(t for t in a.iter(f"{NS}text") if t.get("class") == "kg-trend")
-        start = float(mark.get("x", "0")) - text_width(mark.text or "", float(mark.get("font-size", "0")))
+        start = float(mark.get("x", "0")) - text_width(mark.text or "", text_look("kg-trend").size)
         for t in row:
-            end = float(t.get("x", "0")) + text_width("".join(t.itertext()), float(t.get("font-size", "0")))
+            end = float(t.get("x", "0")) + text_width(
+                "".join(t.itertext()), text_look(t.get("class", "")).size
+            )
             assert end <= start, ("".join(t.itertext()), end, start)
     legend = next(g for g in ET.fromstring(svg).iter(f"{NS}g") if g.get("class") == "kg-legend")
     assert texts(legend, "kg-trend") == ["↑", "→", "↓"]
     assert {"Rising", "Steady", "Falling"} <= set(texts(legend, "kg-legend-label"))
-
-
-def texts_size(element: ET.Element, cls: str) -> str | None:
-    return next(t.get("font-size") for t in element.iter(f"{NS}text") if cls in t.get("class", "").split())

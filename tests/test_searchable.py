@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from material.plugins.search.plugin import Parser
 
-from kamgen.searchable import searchable
+from kamgen.searchable import searchable, unmarked
 
 
 def sections(html: str) -> list[tuple[str | None, str, str]]:
@@ -73,3 +73,17 @@ def test_what_cannot_be_cut_safely_is_left_whole(html: str) -> None:
 def test_a_page_that_holds_no_exclusion_is_the_same_object() -> None:
     html = "<h1 id='t'>T</h1><p>text</p>"
     assert searchable(html) is html
+
+
+def test_marks_are_taken_out_of_tags_only() -> None:
+    html = (
+        '<h2 id="a" data-search-exclude>A</h2><table data-search-exclude>'
+        '<tr><td data-search-exclude class="x">1</td></tr></table>'
+        "<p>write data-search-exclude on a tag</p><code>&lt;td data-search-exclude&gt;</code>"
+        '<td title="a > b" data-search-exclude>kept, as the mark follows a ">"</td>'
+    )
+    assert unmarked(html) == (
+        '<h2 id="a">A</h2><table><tr><td class="x">1</td></tr></table>'
+        "<p>write data-search-exclude on a tag</p><code>&lt;td data-search-exclude&gt;</code>"
+        '<td title="a > b" data-search-exclude>kept, as the mark follows a ">"</td>'
+    )

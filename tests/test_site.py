@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kamgen.drawings import style
 from kamgen.project import Project
 from tests import synth
 from tests.conftest import ROOT, copy_project, copy_sample
@@ -110,6 +111,8 @@ def test_drawings_are_inline_svg_whose_links_reach_their_rows(built_sample: Proj
         assert [re.search(r'class="([^"]+)"', f).group(1) for f in figures] == ["kg-map", "kg-timeline"], path  # type: ignore[union-attr]
         for svg in figures:
             assert 'role="group" aria-label="' in svg and "<desc>" in svg
+            # Its rules are the site stylesheet's, once, not a copy in every drawing.
+            assert "<style>" not in svg, path
         ids = set(re.findall(r'\bid="([^"]+)"', html))
         links = [href[1:] for svg in figures for href in re.findall(r'\bhref="([^"]*)"', svg)]
         assert links and all(link in ids for link in links), (path, set(links) - ids)
@@ -117,6 +120,11 @@ def test_drawings_are_inline_svg_whose_links_reach_their_rows(built_sample: Proj
         assert not list(path.parent.glob("*.svg")), path
     index = (site / "search/search_index.json").read_text(encoding="utf-8")
     assert "kg-map" not in index and "Each box is a person" not in index
+    css = (site / "assets/kamgen.css").read_text(encoding="utf-8")
+    assert style.site_rules() in css and ".kg-map .kg-stance-enemy{" in css and ".kg-timeline text{" in css
+    # The drawing files (what another engine shows as images) keep their own.
+    generated = sorted((built_sample.work_dir / "docs/accounts").rglob("*.svg"))
+    assert generated and all("<style>" in p.read_text(encoding="utf-8") for p in generated)
 
 
 def test_errors_build_nothing_and_keep_the_old_site(built_sample: Project, tmp_path: Path) -> None:

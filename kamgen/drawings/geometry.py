@@ -102,33 +102,44 @@ class Quality:
 FLAT = 16  # straight pieces per curve when measuring
 
 
+# The weights of a quadratic curve's three points at each sample, worked out once.
+_WEIGHTS = tuple(
+    ((1 - i / FLAT) ** 2, 2 * (1 - i / FLAT) * (i / FLAT), (i / FLAT) * (i / FLAT))
+    for i in range(1, FLAT + 1)
+)
+
+
 def flatten(edge: Edge) -> list[Point]:
     """The line as a polyline: a curve chain sampled, a polyline as it is."""
     if not edge.curved:
         return list(edge.points)
-    out = [edge.points[0]]
-    for k in range(1, len(edge.points) - 1, 2):
-        (x0, y0), (qx, qy), (x1, y1) = edge.points[k - 1 : k + 2]
-        for i in range(1, FLAT + 1):
-            t = i / FLAT
-            a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t * t
-            out.append((a * x0 + b * qx + c * x1, a * y0 + b * qy + c * y1))
+    points = edge.points
+    out = [points[0]]
+    for k in range(1, len(points) - 1, 2):
+        (x0, y0), (qx, qy), (x1, y1) = points[k - 1], points[k], points[k + 1]
+        out += [(a * x0 + b * qx + c * x1, a * y0 + b * qy + c * y1) for a, b, c in _WEIGHTS]
     return out
 
 
 def hits(p: Point, q: Point, box: Box, margin: float = 0.5) -> bool:
     """Does the segment pq pass inside ``box`` shrunk by ``margin`` (grown, if negative)?"""
+    # The two axes written out: this runs for every segment near every box.
     lo, hi = 0.0, 1.0
     for start, delta, low, high in (
-        (p[0], q[0] - p[0], box.x + margin, box.right - margin),
-        (p[1], q[1] - p[1], box.y + margin, box.bottom - margin),
+        (p[0], q[0] - p[0], box.x + margin, box.x + box.w - margin),
+        (p[1], q[1] - p[1], box.y + margin, box.y + box.h - margin),
     ):
         if delta == 0:
             if not low < start < high:
                 return False
             continue
-        t1, t2 = sorted(((low - start) / delta, (high - start) / delta))
-        lo, hi = max(lo, t1), min(hi, t2)
+        t1, t2 = (low - start) / delta, (high - start) / delta
+        if t2 < t1:
+            t1, t2 = t2, t1
+        if t1 > lo:
+            lo = t1
+        if t2 < hi:
+            hi = t2
         if lo >= hi:
             return False
     return True
@@ -146,10 +157,18 @@ def _meet(a: Extent, b: Extent) -> bool:
 def under(line: Sequence[Point], box: Box, margin: float = 0.5, reach: Extent | None = None) -> bool:
     """Does the line pass inside ``box`` shrunk by ``margin``? ``reach`` is
     the line's extent, when known."""
-    area = (box.x + margin, box.y + margin, box.right - margin, box.bottom - margin)
-    if not _meet(reach or extent(line), area):
+    x0, y0, x1, y1 = box.x + margin, box.y + margin, box.x + box.w - margin, box.y + box.h - margin
+    if not _meet(reach or extent(line), (x0, y0, x1, y1)):
         return False
-    return any(hits(p, q, box, margin) for p, q in itertools.pairwise(line))
+    # Only segments whose extent meets the box can pass inside it.
+    for p, q in itertools.pairwise(line):
+        if (p[0] if p[0] > q[0] else q[0]) < x0 or (p[0] if p[0] < q[0] else q[0]) > x1:
+            continue
+        if (p[1] if p[1] > q[1] else q[1]) < y0 or (p[1] if p[1] < q[1] else q[1]) > y1:
+            continue
+        if hits(p, q, box, margin):
+            return True
+    return False
 
 
 def _turn(a: Point, b: Point, c: Point) -> float:
@@ -161,14 +180,39 @@ def _cross(p: Point, q: Point, r: Point, s: Point) -> bool:
     return _turn(r, s, p) * _turn(r, s, q) < 0 and _turn(p, q, r) * _turn(p, q, s) < 0
 
 
-def _pieces(line: Sequence[Point], within: Extent) -> list[tuple[Point, Point, Extent]]:
-    """The line's segments that reach into ``within``, with their extents."""
+Piece = tuple[Point, Point, Extent]  # a segment of a line and its extent
+
+
+def pieces(line: Sequence[Point]) -> list[Piece]:
+    """The line's segments with their extents: worked out once for a line
+    measured against many others."""
     out = []
     for p, q in itertools.pairwise(line):
-        span = (min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
-        if _meet(span, within):
-            out.append((p, q, span))
+        (px, py), (qx, qy) = p, q
+        x0, x1 = (px, qx) if px <= qx else (qx, px)
+        y0, y1 = (py, qy) if py <= qy else (qy, py)
+        out.append((p, q, (x0, y0, x1, y1)))
     return out
+
+
+def _within(line: list[Piece], area: Extent) -> list[Piece]:
+    wx0, wy0, wx1, wy1 = area
+    return [pc for pc in line if pc[2][0] <= wx1 and wx0 <= pc[2][2] and pc[2][1] <= wy1 and wy0 <= pc[2][3]]
+
+
+def crossings_of(one: list[Piece], a: Extent, other: list[Piece], b: Extent) -> int:
+    """:func:`crossings` of two lines given as their :func:`pieces` and extents."""
+    if not _meet(a, b):
+        return 0
+    theirs = _within(other, a)
+    if not theirs:
+        return 0
+    count = 0
+    for p, q, (x0, y0, x1, y1) in _within(one, b):
+        for r, s, f in theirs:
+            if x0 <= f[2] and f[0] <= x1 and y0 <= f[3] and f[1] <= y1 and _cross(p, q, r, s):
+                count += 1
+    return count
 
 
 def crossings(
@@ -178,8 +222,7 @@ def crossings(
     a, b = a or extent(one), b or extent(other)
     if not _meet(a, b):
         return 0
-    theirs = _pieces(other, a)
-    return sum(_cross(p, q, r, s) for p, q, e in _pieces(one, b) for r, s, f in theirs if _meet(e, f))
+    return crossings_of(pieces(one), a, pieces(other), b)
 
 
 def quality(boxes: dict[str, Box], edges: Sequence[Edge], height: float) -> Quality:
@@ -190,8 +233,9 @@ def quality(boxes: dict[str, Box], edges: Sequence[Edge], height: float) -> Qual
         any(under(line, box, reach=reach) for box in boxes.values() if box.id not in (e.source, e.target))
         for e, line, reach in zip(edges, lines, extents, strict=True)
     )
+    cut = [pieces(line) for line in lines]
     crossed = sum(
-        crossings(lines[i], lines[j], extents[i], extents[j])
+        crossings_of(cut[i], extents[i], cut[j], extents[j])
         for i, j in itertools.combinations(range(len(edges)), 2)
         if not {edges[i].source, edges[i].target} & {edges[j].source, edges[j].target}
     )

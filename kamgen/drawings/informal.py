@@ -15,7 +15,18 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from kamgen.drawings.geometry import BEND, MARGIN, Box, Edge, Point, crossings, extent, flatten, under
+from kamgen.drawings.geometry import (
+    BEND,
+    MARGIN,
+    Box,
+    Edge,
+    Point,
+    crossings_of,
+    extent,
+    flatten,
+    pieces,
+    under,
+)
 from kamgen.drawings.routing import Router
 from kamgen.schema import Account
 
@@ -85,9 +96,10 @@ class _Streets:
 
     def __init__(self, router: Router, formal: Sequence[Edge]) -> None:
         self.router = router
-        self.formal = [(line, extent(line)) for line in (flatten(e) for e in formal)]
+        self.formal = [(pieces(line), extent(line)) for line in (flatten(e) for e in formal)]
         self._crossed: dict[tuple[_Node, _Node], int] = {}
         self._at: dict[tuple[_Node, float], Point] = {}
+        self._steps: dict[tuple[_Node, float], list[tuple[_Node, _Node, float, float]]] = {}
 
     def at(self, node: _Node, shift: float = 0.0) -> Point:
         if (node, shift) not in self._at:
@@ -100,21 +112,39 @@ class _Streets:
     def crossing(self, points: tuple[Point, ...]) -> int:
         """How many times a line through ``points`` crosses the formal lines."""
         line = flatten(Edge("", "", "", points, curved=True))
-        reach = extent(line)
-        return sum(crossings(line, other, reach, e) for other, e in self.formal)
+        mine, reach = pieces(line), extent(line)
+        return sum(crossings_of(mine, reach, other, e) for other, e in self.formal)
+
+    def steps(self, node: _Node, shift: float) -> list[tuple[_Node, _Node, float, float]]:
+        """Each street block from ``node``: the corner it leads to, its direction,
+        its length and what crossing formal lines on it costs; the same for every
+        line of the map that takes the streets with this shift."""
+        key = (node, shift)
+        if key not in self._steps:
+            here = self.at(node, shift)
+            self._steps[key] = [
+                (
+                    near,
+                    (near[0] - node[0], near[1] - node[1]),
+                    math.dist(here, self.at(near, shift)),
+                    CROSS * self.crossed(node, near),
+                )
+                for near in _neighbours(node, self.router)
+            ]
+        return self._steps[key]
 
     def crossed(self, one: _Node, other: _Node) -> int:
         key = (min(one, other), max(one, other))
         if key not in self._crossed:
             block = [self.at(one), self.at(other)]
-            self._crossed[key] = sum(crossings(block, line, None, e) for line, e in self.formal)
+            mine, reach = pieces(block), extent(block)
+            self._crossed[key] = sum(crossings_of(mine, reach, line, e) for line, e in self.formal)
         return self._crossed[key]
 
 
 def _street_path(a: Box, b: Box, streets: _Streets, shift: float) -> list[Point]:
     """The shortest way along the streets from box a to box b, bends and
     crossings counted as length (Dijkstra over street corners and directions)."""
-    router = streets.router
 
     def at(node: _Node) -> Point:
         return streets.at(node, shift)
@@ -134,11 +164,9 @@ def _street_path(a: Box, b: Box, streets: _Streets, shift: float) -> list[Point]
         done.add((node, heading))
         if node in goals and (best is None or cost + goals[node] < best[0]):
             best = (cost + goals[node], path)
-        for near in _neighbours(node, router):
-            step = (near[0] - node[0], near[1] - node[1])
+        for near, step, length, crossing in streets.steps(node, shift):
             turn = TURN if heading not in ((0, 0), step) else 0.0
-            length = math.dist(at(node), at(near)) + turn + CROSS * streets.crossed(node, near)
-            heapq.heappush(queue, (cost + length, near, step, (*path, near)))
+            heapq.heappush(queue, (cost + (length + turn + crossing), near, step, (*path, near)))
     assert best is not None  # the streets connect every corner of the grid
     nodes = [at(n) for n in best[1]]
     return [border(a, nodes[0]), *_corners_only(nodes), border(b, nodes[-1])]
@@ -176,6 +204,23 @@ def rounded(path: Sequence[Point]) -> tuple[Point, ...]:
 # ---------------------------------------------------------------- lines
 
 
+def _fewest_crossings(
+    curves: list[tuple[Point, ...]], a: Box, b: Box, streets: _Streets, shift: float
+) -> tuple[tuple[Point, ...], bool]:
+    """Of the curves clear of every box and the street route from a to b, the
+    first that crosses fewest formal lines, and whether it is the route. The
+    route comes last, so it is worked out only when it could win: when every
+    curve crosses some line."""
+    counts = [streets.crossing(c) for c in curves]
+    best = min(range(len(curves)), key=counts.__getitem__, default=None)
+    if best is not None and counts[best] == 0:
+        return curves[best], False
+    route = rounded(_street_path(a, b, streets, shift))
+    if best is None or streets.crossing(route) < counts[best]:
+        return route, True
+    return curves[best], False
+
+
 def informal(account: Account, router: Router, formal: Sequence[Edge], area: Point) -> list[Edge]:
     """The informal lines, clear of every box but their own two."""
     boxes = router.boxes
@@ -190,14 +235,13 @@ def informal(account: Account, router: Router, formal: Sequence[Edge], area: Poi
         a, b = boxes[rel.source], boxes[rel.target]
         others = [box for pid, box in boxes.items() if pid not in pair]
         usual = curve(a, b, seen[pair], area)
+        shift = SHIFTS[routed % len(SHIFTS)]
         if _clear(usual, others, 0.0):  # a line that never went under a box stays as it was
             points = usual
         else:
-            # Of the ways clear of every box, the one crossing fewest formal lines.
-            route = rounded(_street_path(a, b, streets, SHIFTS[routed % len(SHIFTS)]))
-            ways = [c for c in _curves(a, b, seen[pair], area) if _clear(c, others)] + [route]
-            points = min(ways, key=streets.crossing)
-            routed += points is route
+            curves = [c for c in _curves(a, b, seen[pair], area) if _clear(c, others)]
+            points, by_streets = _fewest_crossings(curves, a, b, streets, shift)
+            routed += by_streets
         seen[pair] += 1
         edges.append(Edge(rel.kind.value, rel.source, rel.target, points, curved=True))
     return edges

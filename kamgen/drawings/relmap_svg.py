@@ -33,13 +33,8 @@ from kamgen.drawings.legend import LEG_LINE, LEG_PAD, LEGEND_SIZE, SWATCH, Key
 from kamgen.drawings.ordering import people
 from kamgen.drawings.relmap import EMPTY_SIZE, MapLayout, empty_text, layout_map
 from kamgen.drawings.style import (
-    INFLUENCE_WIDTH,
-    LEFT_FILL,
-    LEFT_STROKE,
     LINES,
     STANCE_MARK,
-    STANCE_PAINT,
-    UNKNOWN_INFLUENCE_DASH,
     map_sheet,
 )
 from kamgen.drawings.svg import el, fit, num, polyline, root, text_width
@@ -48,25 +43,18 @@ from kamgen.labels import Labels
 from kamgen.schema import Account
 
 
-def _text(cls: str, x: float, y: float, size: float, text: str, **more: object) -> str:
-    return el("text", svg_text(text), class_=cls, x=num(x), y=num(y), font_size=num(size), **more)
+def _text(cls: str, x: float, y: float, text: str, **more: object) -> str:
+    """A text of the map; its size, anchor and weight come from its class (style.TEXT_LOOKS)."""
+    return el("text", svg_text(text), class_=cls, x=num(x), y=num(y), **more)
 
 
 def _mark(cls: str, mark_cls: str, centre: tuple[float, float], r: float, size: float, mark: str) -> str:
     """A letter or sign in a small circle: the buying role, or whether we know the person."""
     cx, cy = centre
-    dashed = mark == "?" and cls == "kg-role"  # an unknown role is a gap to close
-    circle = el(
-        "circle",
-        class_=f"kg-badge {cls}",
-        cx=num(cx),
-        cy=num(cy),
-        r=num(r),
-        fill="#fff",
-        stroke="#5c5f66",
-        stroke_dasharray="2 2" if dashed else None,
-    )
-    return circle + _text(mark_cls, cx, cy + size * 0.35, size, mark, text_anchor="middle", font_weight="700")
+    # An unknown role is a gap to close: its circle is dashed.
+    dashed = " kg-role-unknown" if mark == "?" and cls == "kg-role" else ""
+    circle = el("circle", class_=dashed.strip() or None, cx=num(cx), cy=num(cy), r=num(r))
+    return circle + _text(mark_cls, cx, cy + size * 0.35, mark)
 
 
 def _role(centre: tuple[float, float], code: str) -> str:
@@ -79,7 +67,7 @@ def _known(centre: tuple[float, float], known: bool) -> str:
 
 
 def _defs(uid: str) -> str:
-    tip = el("path", class_="kg-arrow", d="M0,0L10,5L0,10z", fill=LINES["influences"].colour)
+    tip = el("path", class_="kg-arrow", d="M0,0L10,5L0,10z")
     marker = el(
         "marker",
         tip,
@@ -112,16 +100,8 @@ def _path(points: Sequence[tuple[float, float]], curved: bool) -> str:
 
 
 def _stroke(kind: str, uid: str) -> dict[str, object]:
-    """A line kind's look as attributes; CSS recolours it for the slate scheme."""
-    line = LINES[kind]
-    return {
-        "fill": "none",
-        "stroke": line.colour,
-        "stroke_width": num(line.width),
-        "stroke_dasharray": line.dash,
-        "stroke_linecap": "round" if kind == "allied-with" else None,
-        "marker_end": f"url(#kg-arrow-{uid})" if line.arrow else None,
-    }
+    """A line kind's arrowhead; its colour, width and dashes are its class's (style.map_sheet)."""
+    return {"marker_end": f"url(#kg-arrow-{uid})" if LINES[kind].arrow else None}
 
 
 def _edge(edge: Edge, names: Mapping[str, str], labels: Labels, uid: str) -> str:
@@ -149,19 +129,14 @@ def _badge_row(card: Card, w: float) -> tuple[str, str, float]:
 
 
 def _box_rect(box: Box, card: Card) -> str:
-    paint = STANCE_PAINT[card.stance]
     return el(
         "rect",
-        class_=f"kg-box kg-stance-{card.stance}",
+        class_=f"kg-box kg-stance-{card.stance} kg-influence-{card.influence}",
         x=num(box.x),
         y=num(box.y),
         width=num(box.w),
         height=num(box.h),
         rx="6",
-        fill=LEFT_FILL if card.left else paint.fill,
-        stroke=LEFT_STROKE if card.left else paint.stroke,
-        stroke_width=num(INFLUENCE_WIDTH[card.influence]),
-        stroke_dasharray=UNKNOWN_INFLUENCE_DASH if card.influence == "unknown" else None,
     )
 
 
@@ -176,28 +151,17 @@ def _box_content(box: Box, card: Card) -> list[str]:
     name_y = y + PAD + ROLE_R + NAME_SIZE * 0.35
     parts = [
         _role((x + PAD + ROLE_R, y + PAD + ROLE_R), card.role),
-        _text(
-            "kg-name",
-            x + NAME_X,
-            name_y,
-            NAME_SIZE,
-            fit(card.name, NAME_SIZE, box.w - NAME_X - PAD - mark_w),
-            font_weight="600",
-        ),
-        _text(
-            "kg-stance-mark", x + box.w - PAD, name_y, NAME_SIZE, mark, font_weight="700", text_anchor="end"
-        ),
+        _text("kg-name", x + NAME_X, name_y, fit(card.name, NAME_SIZE, box.w - NAME_X - PAD - mark_w)),
+        _text("kg-stance-mark", x + box.w - PAD, name_y, mark),
         _known((x + PAD + KNOWN_R, badge_y), card.known),
     ]
     if card.title:
         title = fit(card.title, TITLE_SIZE, box.w - 2 * PAD)
-        parts.append(_text("kg-title kg-muted", x + PAD, y + TITLE_Y, TITLE_SIZE, title))
+        parts.append(_text("kg-title kg-muted", x + PAD, y + TITLE_Y, title))
     if cover:
-        parts.append(_text("kg-cover", x + COVER_X, badge_base, BADGE_SIZE, cover, font_weight="600"))
+        parts.append(_text("kg-cover", x + COVER_X, badge_base, cover))
     if left:
-        parts.append(
-            _text("kg-left-label kg-muted", x + left_x, badge_base, BADGE_SIZE, left, font_style="italic")
-        )
+        parts.append(_text("kg-left-label kg-muted", x + left_x, badge_base, left))
     if card.trend:
         parts.append(_trend(x + box.w - PAD, badge_base, card))
     return parts
@@ -213,9 +177,6 @@ def _trend(right: float, baseline: float, card: Card) -> str:
         class_="kg-trend",
         x=num(right),
         y=num(baseline),
-        font_size=num(BADGE_SIZE),
-        font_weight="700",
-        text_anchor="end",
         role="img",
         aria_label=card.trend_words,
     )
@@ -239,8 +200,6 @@ def _legend(layout: MapLayout, labels: Labels, uid: str) -> str:
             width=num(box.w),
             height=num(box.h),
             rx="4",
-            fill="none",
-            stroke="#e0e0e0",
         )
     ]
     for key in legend.keys(labels, box.w):
@@ -254,8 +213,8 @@ def _legend_key(key: Key, x: float, cy: float, uid: str) -> str:
     baseline = cy + LEGEND_SIZE * 0.35
     if key.kind in ("title", "heading"):
         cls = "kg-legend-title" if key.kind == "title" else "kg-legend-head kg-muted"
-        return _text(cls, x, baseline, LEGEND_SIZE, key.text, font_weight="700")
-    label = _text("kg-legend-label", x + SWATCH + 6, baseline, LEGEND_SIZE, key.text)
+        return _text(cls, x, baseline, key.text)
+    label = _text("kg-legend-label", x + SWATCH + 6, baseline, key.text)
     return _swatch(key, x, cy, uid) + label
 
 
@@ -264,26 +223,13 @@ def _swatch(key: Key, x: float, cy: float, uid: str) -> str:
     area: dict[str, object] = {"x": num(x), "y": num(cy - 7), "width": num(SWATCH), "height": "14", "rx": "3"}
     mid = x + SWATCH / 2
     if key.kind == "stance":
-        paint = STANCE_PAINT[key.value]
-        cls = f"kg-box kg-stance-{key.value}"
-        box = el("rect", class_=cls, fill=paint.fill, stroke=paint.stroke, stroke_width="1.5", **area)
-        sign = STANCE_MARK[key.value]
-        return box + _text(
-            "kg-stance-mark", mid, cy + BADGE_SIZE * 0.35, BADGE_SIZE, sign, text_anchor="middle"
-        )
+        cls = f"kg-box kg-stance-{key.value} kg-sample-box"
+        box = el("rect", class_=cls, **area)
+        return box + _text("kg-sample kg-stance-mark", mid, cy + BADGE_SIZE * 0.35, STANCE_MARK[key.value])
     if key.kind == "influence":
-        width = num(INFLUENCE_WIDTH[key.value])
-        return el("rect", class_="kg-swatch", fill="#fff", stroke="#1b1b1b", stroke_width=width, **area)
+        return el("rect", class_=f"kg-swatch kg-influence-{key.value}", **area)
     if key.kind == "trend":
-        return _text(
-            "kg-trend",
-            mid,
-            cy + BADGE_SIZE * 0.35,
-            BADGE_SIZE,
-            key.value,
-            text_anchor="middle",
-            font_weight="700",
-        )
+        return _text("kg-sample-trend kg-trend", mid, cy + BADGE_SIZE * 0.35, key.value)
     if key.kind == "line":
         d = _path(((x, cy), (x + SWATCH - 2, cy)), curved=False)
         return el("path", class_=f"kg-edge-{key.value}", d=d, **_stroke(key.value, uid))
@@ -292,8 +238,8 @@ def _swatch(key: Key, x: float, cy: float, uid: str) -> str:
     if key.kind == "known":
         return _known((mid, cy), key.value == "yes")
     if key.kind == "cover":
-        return _text("kg-cover", mid, cy + BADGE_SIZE * 0.35, BADGE_SIZE, key.value, text_anchor="middle")
-    grey = el("rect", class_="kg-box kg-stance-unknown", fill=LEFT_FILL, stroke=LEFT_STROKE, **area)
+        return _text("kg-sample kg-cover", mid, cy + BADGE_SIZE * 0.35, key.value)
+    grey = el("rect", class_="kg-box kg-stance-unknown kg-influence-low", **area)
     return el("g", grey, class_="kg-left")
 
 
@@ -311,9 +257,7 @@ def render_map(account: Account, labels: Labels, team_names: dict[str, str]) -> 
     )
     if not layout.boxes:
         y = MARGIN + EMPTY_SIZE * 0.8
-        return Markup(
-            "\n".join([head, _text("kg-empty kg-muted", MARGIN, y, EMPTY_SIZE, empty_text(labels)), "</svg>"])
-        )
+        return Markup("\n".join([head, _text("kg-empty kg-muted", MARGIN, y, empty_text(labels)), "</svg>"]))
     uid = _uid(account)
     persons = {p.id: p for p in people(account)}
     names = {pid: p.name for pid, p in persons.items()}

@@ -86,14 +86,74 @@ LINES: dict[str, Line] = {
 }
 
 
+@dataclass(frozen=True)
+class Look:
+    """How a class of the map's text is set: size in px, anchor, weight."""
+
+    size: float
+    anchor: str = "start"
+    weight: str = "400"
+    italic: bool = False
+
+
+# Keyed by the text's first class. The map's text is set by these rules, not
+# by attributes on each element: a map of twenty people is a third shorter.
+# (Sizes as in cards.py and legend.py: names 13, titles 11, badges 10, roles 9.)
+TEXT_LOOKS: dict[str, Look] = {
+    "kg-name": Look(13, weight="600"),
+    "kg-stance-mark": Look(13, "end", "700"),
+    "kg-title": Look(11),
+    "kg-role-code": Look(9, "middle", "700"),
+    "kg-known-yes": Look(10, "middle", "700"),
+    "kg-known-no": Look(10, "middle", "700"),
+    "kg-cover": Look(10, weight="600"),
+    "kg-left-label": Look(10, italic=True),
+    "kg-trend": Look(10, "end", "700"),
+    "kg-legend-title": Look(11, weight="700"),
+    "kg-legend-head": Look(11, weight="700"),
+    "kg-legend-label": Look(11),
+    "kg-empty": Look(13),
+    # The legend's samples of the marks, centred under their swatch.
+    "kg-sample": Look(10, "middle"),
+    "kg-sample-trend": Look(10, "middle", "700"),
+}
+
+
+def text_look(classes: str) -> Look:
+    """The look of a map text of these classes (its first one decides)."""
+    return TEXT_LOOKS[classes.split()[0]]
+
+
+def _look_rule(cls: str, look: Look) -> str:
+    # Every property, so that a legend sample (two classes) takes all of its first class's.
+    rule = f"font-size:{look.size:g}px;text-anchor:{look.anchor};font-weight:{look.weight}"
+    rule += ";font-style:italic" if look.italic else ""
+    return f".kg-map .{cls}{{{rule}}}"
+
+
+def _line_rule(kind: str, line: Line) -> str:
+    rule = f"stroke:{line.colour};stroke-width:{line.width:g}px"
+    rule += f";stroke-dasharray:{line.dash}" if line.dash != "none" else ""
+    rule += ";stroke-linecap:round" if kind == "allied-with" else ""
+    return f".kg-map .kg-edge-{kind}{{{rule}}}"
+
+
 def map_sheet() -> str:
     slate = f"{SLATE} .kg-map"
     fg, muted, bg = "--md-default-fg-color", "--md-default-fg-color--light", "--md-default-bg-color"
     dark = [f"{slate} text{{fill:{DARK_MAP_TEXT}}}", f"{slate} .kg-muted{{fill:{DARK_MAP_MUTED}}}"]
     rules = [
         f".kg-map text{{fill:{MAP_TEXT}}}",
+        *(_look_rule(cls, look) for cls, look in TEXT_LOOKS.items()),
+        ".kg-map path{fill:none}",
+        ".kg-map .kg-arrow{fill:" + LINES["influences"].colour + "}",
+        *(f".kg-map .kg-influence-{k}{{stroke-width:{w:g}px}}" for k, w in INFLUENCE_WIDTH.items()),
+        f".kg-map .kg-influence-unknown{{stroke-dasharray:{UNKNOWN_INFLUENCE_DASH}}}",
+        ".kg-map .kg-role-unknown{stroke-dasharray:2 2}",
+        ".kg-map .kg-sample-box{stroke-width:1.5px}",
         f".kg-map .kg-muted{{fill:{MAP_MUTED}}}",
-        f".kg-map .kg-badge{{fill:var({bg}, #fff);stroke:var({muted}, #5c5f66)}}",
+        # Circles are the role and known-in-person badges; nothing else is round.
+        f".kg-map circle{{fill:var({bg}, #fff);stroke:var({muted}, #5c5f66)}}",
         f".kg-map .kg-swatch{{fill:var({bg}, #fff);stroke:var({fg}, #1b1b1b)}}",
         f".kg-map .kg-legend-box{{fill:none;stroke:var({fg}--lightest, #e0e0e0)}}",
         ".kg-map .kg-node:hover .kg-name,.kg-map .kg-node:focus .kg-name{text-decoration:underline}",
@@ -102,11 +162,9 @@ def map_sheet() -> str:
         rules.append(f".kg-map .kg-stance-{stance}{{fill:{paint.fill};stroke:{paint.stroke}}}")
         dark.append(f"{slate} .kg-stance-{stance}{{fill:{paint.dark_fill};stroke:{paint.dark_stroke}}}")
     for kind, line in LINES.items():
-        rules.append(f".kg-map .kg-edge-{kind}{{stroke:{line.colour}}}")
+        rules.append(_line_rule(kind, line))
         dark.append(f"{slate} .kg-edge-{kind}{{stroke:{line.dark}}}")
-    arrow = LINES["influences"]
-    rules.append(f".kg-map .kg-arrow{{fill:{arrow.colour}}}")
-    dark.append(f"{slate} .kg-arrow{{fill:{arrow.dark}}}")
+    dark.append(f"{slate} .kg-arrow{{fill:{LINES['influences'].dark}}}")
     # Last and more specific than the stance rules: people who left are grey whatever their stance.
     rules.append(f".kg-map .kg-left .kg-box{{fill:{LEFT_FILL};stroke:{LEFT_STROKE}}}")
     dark.append(f"{slate} .kg-left .kg-box{{fill:{DARK_LEFT_FILL};stroke:{LEFT_STROKE}}}")
@@ -217,3 +275,26 @@ _MATRIX_DARK = (
 
 def matrix_sheet() -> str:
     return f"<style>{_CHART}{_MATRIX}{on_screen(_CHART_DARK + _MATRIX_DARK)}</style>"
+
+
+# ---------------------------------------------------------------- inlined drawings
+
+# The map and the timeline are files of their own (render.drawing_file), each
+# with its stylesheet, so that it reads wherever it is shown as an image.
+# kamgen's own build puts them inline in the page (site.Drawings): there the
+# site's stylesheet carries their rules once, and each drawing leaves its
+# copy out (about 6 KB an account page).
+_INLINED = (map_sheet(), timeline_sheet())
+
+
+def site_rules() -> str:
+    """The rules of the drawings kamgen's build inlines, for the site's stylesheet."""
+    return "\n".join(sheet.removeprefix("<style>").removesuffix("</style>") for sheet in _INLINED)
+
+
+def unstyled(svg: str) -> str:
+    """``svg`` without its stylesheet when that is one :func:`site_rules` carries."""
+    for sheet in _INLINED:
+        if sheet in svg:
+            return svg.replace(sheet, "", 1)
+    return svg

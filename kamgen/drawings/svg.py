@@ -8,6 +8,7 @@ label always fits the box drawn for it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ LATIN_EM = 0.62
 WIDE_EM = 1.05
 
 
+@functools.cache
 def char_units(ch: str) -> float:
     """Width of one character in ems."""
     if unicodedata.combining(ch):
@@ -29,6 +31,8 @@ def char_units(ch: str) -> float:
     return LATIN_EM
 
 
+# Layout measures the same names and labels many times over.
+@functools.lru_cache(maxsize=1 << 16)
 def text_width(text: str, font_size: float) -> float:
     """Estimated rendered width of ``text`` in pixels."""
     return sum(char_units(ch) for ch in text) * font_size
@@ -78,13 +82,21 @@ def plain(value: object) -> str:
 def attrs(**values: object) -> str:
     """Attributes for an SVG element, escaped; trailing _ in names is dropped,
     and other underscores become hyphens (stroke_width -> stroke-width)."""
-    parts = []
-    for name, value in values.items():
-        if value is None:
-            continue
-        key = name.rstrip("_").replace("_", "-")
-        parts.append(f'{key}="{xml(value)}"')
-    return " ".join(parts)
+    return " ".join(f'{_key(name)}="{_value(value)}"' for name, value in values.items() if value is not None)
+
+
+@functools.cache
+def _key(name: str) -> str:
+    return name.rstrip("_").replace("_", "-")
+
+
+_XML_SPECIAL = re.compile("[&<>\"']")
+
+
+def _value(value: object) -> str:
+    # Most values are numbers and class names: nothing to escape.
+    text = str(value)
+    return xml(text) if _XML_SPECIAL.search(text) else text
 
 
 # ---------------------------------------------------------------- the writer
@@ -133,6 +145,13 @@ def root(
 
 
 def polyline(points: Sequence[tuple[float, float]]) -> str:
-    """Path data through ``points`` with straight segments."""
+    """Path data through ``points`` with straight segments; a segment along an
+    axis is written as one coordinate (H, V): formal lines are mostly such."""
     (x, y), rest = points[0], points[1:]
-    return f"M{num(x)},{num(y)}" + "".join(f"L{num(px)},{num(py)}" for px, py in rest)
+    out = [f"M{num(x)},{num(y)}"]
+    at = (num(x), num(y))
+    for px, py in rest:
+        to = (num(px), num(py))
+        out.append(f"V{to[1]}" if to[0] == at[0] else f"H{to[0]}" if to[1] == at[1] else f"L{to[0]},{to[1]}")
+        at = to
+    return "".join(out)

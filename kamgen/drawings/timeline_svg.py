@@ -91,17 +91,18 @@ def _ticks(layout: TimelineLayout) -> list[str]:
     frame, step = _frame_of(layout), _month_step(_px_per_month(layout))
     first, last = month_index(layout.start), month_index(layout.end)
     top, bottom = layout.axis_bottom, layout.lanes_bottom
-    out: list[str] = []
+    # One path per kind of line, not an element per line: a timeline's axis
+    # is most of its markup otherwise.
+    lines: dict[str, list[str]] = {"kg-grid": [], "kg-grid kg-grid-year": [], "kg-tick": []}
     for index in range(-(-first // step) * step, last + 1, step):
         when = month_start(index)
         x = num(frame.x(when))
         year, quarter = when.month == 1, step <= 3 and when.month % 3 == 1
         if year or quarter:
-            cls = "kg-grid kg-grid-year" if year else "kg-grid"
-            out.append(el("line", class_=cls, x1=x, y1=num(top), x2=x, y2=num(bottom)))
+            lines["kg-grid kg-grid-year" if year else "kg-grid"].append(f"M{x},{num(top)}V{num(bottom)}")
         size = 6 if year or quarter else 3
-        out.append(el("line", class_="kg-tick", x1=x, y1=num(top - size), x2=x, y2=num(top)))
-    return out
+        lines["kg-tick"].append(f"M{x},{num(top - size)}V{num(top)}")
+    return [el("path", class_=cls, d="".join(d)) for cls, d in lines.items() if d]
 
 
 def _year_labels(layout: TimelineLayout) -> list[tuple[float, str]]:
