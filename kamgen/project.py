@@ -6,6 +6,7 @@ annotation names is relative to its root, whatever the current directory.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,13 @@ from kamgen.schema import Language
 
 SETTINGS_FILE = "kamgen.yml"
 ACCOUNTS_DIR = "accounts"
+
+
+@functools.lru_cache(maxsize=16)
+def _real(root: Path) -> Path:
+    """A project root without symbolic links: resolved once, as every file
+    a problem names is shown against it (a thousand times at N = 1,000)."""
+    return root.resolve()
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ class Project:
     def display(self, path: Path) -> str:
         """How problems and reports name a file: relative to the project root."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(_real(self.root)).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -95,6 +95,15 @@ class Synced:
     created: list[str] = field(default_factory=list)  # written, and not there before
 
 
+@dataclass
+class Plan:
+    """A sync worked out and not yet written: what it changes, and the folder after it."""
+
+    synced: Synced
+    wanted: dict[str, str | bytes]
+    own: set[str]
+
+
 class DocsFolder:
     """A docs folder and what was last synced into it.
 
@@ -111,6 +120,11 @@ class DocsFolder:
         """Write what changed and remove what went; with ``first``, when some
         changed files pass it, write only those, and hold the others back
         for the next sync."""
+        return self.apply(self.plan(project, pages, first))
+
+    def plan(self, project: Project, pages: list[Page], first: Callable[[str], bool] | None = None) -> Plan:
+        """What :meth:`sync` would change, written by :meth:`apply` (and
+        nothing written until then)."""
         own: dict[str, str | bytes] = {}
         if project.docs_dir.is_dir():
             for path in sorted(project.docs_dir.rglob("*")):
@@ -127,23 +141,25 @@ class DocsFolder:
             if now and (len(now) < len(changed) or gone):
                 synced.held = [rel for rel in [*changed, *gone] if rel not in now]
                 wanted = {**known, **{rel: wanted[rel] for rel in now}}
-        for rel in sorted(known.keys() - wanted.keys(), reverse=True):
-            (self.path / rel).unlink(missing_ok=True)
-            synced.removed.append(rel)
-        if synced.removed:
-            self._prune()
-        for rel, content in wanted.items():
-            if _same(known.get(rel), content):
-                continue
-            target = self.path / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(_bytes(content))
-            synced.written.append(rel)
+        synced.removed = sorted(known.keys() - wanted.keys(), reverse=True)
+        synced.written = [rel for rel, content in wanted.items() if not _same(known.get(rel), content)]
         synced.created = [rel for rel in synced.written if rel not in known]
         mine = self.own | own.keys()
         synced.handwritten = any(rel in mine for rel in synced.written + synced.removed)
-        self.known, self.own = wanted, set(own)
-        return synced
+        return Plan(synced, wanted, set(own))
+
+    def apply(self, plan: Plan) -> Synced:
+        """Write and remove what ``plan`` says (made by :meth:`plan` since the last sync)."""
+        for rel in plan.synced.removed:
+            (self.path / rel).unlink(missing_ok=True)
+        if plan.synced.removed:
+            self._prune()
+        for rel in plan.synced.written:
+            target = self.path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(_bytes(plan.wanted[rel]))
+        self.known, self.own = plan.wanted, plan.own
+        return plan.synced
 
     def _on_disk(self) -> dict[str, str | bytes]:
         self.path.mkdir(parents=True, exist_ok=True)

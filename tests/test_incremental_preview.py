@@ -82,3 +82,16 @@ def test_settings_templates_and_removed_files_render_everything_again(sample_pro
     after_removal = pages(preview)
     assert "accounts/nordwerk-maschinenbau.md" not in after_removal
     assert list(after_removal.values()) == fresh(sample_project)
+
+
+def test_an_edit_of_the_same_size_right_after_a_render_is_seen(sample_project: Project) -> None:
+    """The preview reads a file again only when its status changed or was
+    too recent to tell; an edit that keeps the size, saved at once, shows."""
+    preview = app.Preview(sample_project, visibility=Visibility.INTERNAL)
+    path = sample_project.accounts_dir / f"{ACCOUNT}.yaml"
+    text = path.read_text(encoding="utf-8")
+    own = f"accounts/{ACCOUNT}.md"
+    for name in ("周大敏", "周小敏", "周中敏"):
+        path.write_text(text.replace("name: 周敏", f"name: {name}"), encoding="utf-8")
+        assert name in pages(preview)[own].content
+    assert list(pages(preview).values()) == fresh(sample_project)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,11 @@ from kamgen.problems import Problem
 from kamgen.progress import Ticker
 from kamgen.project import Project
 from kamgen.schema import Settings, Visibility
+
+# A file read within this long of its last change is read again next time:
+# file times move in steps of the kernel's clock tick, and some file systems'
+# in steps of a second or two.
+RACY_NS = 3_000_000_000
 
 if TYPE_CHECKING:
     # Rendering (Jinja, drawings, Markdown) is imported by the use cases that
@@ -49,6 +55,8 @@ class Preview:
         self.project, self.visibility, self.progress = project, visibility, progress
         self._settings: Settings | None = None
         self._files: dict[Path, tuple[bytes, AccountRecord | None, list[Problem]]] = {}
+        # Each file's status when last read, when, and its content's digest.
+        self._stats: dict[Path, tuple[tuple[int, ...], int, bytes]] = {}
         from kamgen.render import Memo
 
         self._memo = Memo()
@@ -73,9 +81,10 @@ class Preview:
         if settings is not self._settings:
             if settings is None or settings != self._settings:
                 self._files.clear()  # every account is read under the settings
+                self._stats.clear()
             self._settings = settings
         try:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+            digest = self._digest(path)
         except OSError:
             self._seen.append((path, None))
             return load_account(project, path, settings)  # the loader says why
@@ -86,6 +95,23 @@ class Preview:
         record, problems = load_account(project, path, settings)
         self._files[path] = (digest, record, list(problems))
         return record, problems
+
+    def _digest(self, path: Path) -> bytes:
+        """The digest of a file's content, read again only when the file may
+        have changed: its status (size, times, inode) differs from the last
+        read, or the last read came so soon after a change that a second
+        change within the clock's granularity would not show in the times
+        (Git's "racily clean" rule)."""
+        st = path.stat()
+        status = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        known = self._stats.get(path)
+        settled = known is not None and known[1] - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS
+        if known is not None and settled and known[0] == status:
+            return known[2]
+        read_at = time.time_ns()
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        self._stats[path] = (status, read_at, digest)
+        return digest
 
     def _template_files(self) -> list[tuple[str, int, int]]:
         folder = self.project.templates_dir
