@@ -64,6 +64,7 @@ from kamgen.site import (
     Pages,
     Plan,
     Stages,
+    add_build_plugins,
     as_markup,
     nav_config,
     problem_banner,
@@ -161,6 +162,7 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         self.seen: list[File] = []  # this build's files, before any plugin left some out
         self.answer: tuple[list[Problem], Site | None, bool] | None = None  # pages asked for already
         self.early: set[str] = set()  # account pages written ahead of a build (see _edited_first)
+        self.generated: set[str] = set()  # the pages kamgen wrote into the docs folder
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Project.find(Path(config.config_file_path or ".").parent)
@@ -177,6 +179,7 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         # MkDocs loads the config, and so this plugin, afresh for every rebuild.
         config.plugins[STAGES] = Stages(self.say)
         config.plugins[DRAWINGS] = Drawings()
+        add_build_plugins(config.plugins, self.generated, self.say, dirty=True)
         self.docs = self.docs or DocsFolder(Path(config.docs_dir))
         if self.pages is None:
             self.pages = SERVING.get(config.config_file_path or "") or self._own_preview()
@@ -299,6 +302,8 @@ class KamgenPlugin(BasePlugin[KamgenConfig]):  # type: ignore[no-untyped-call]
         assert self.docs is not None
         first = _account_page if quick and not behind else None
         synced = self.docs.sync(self.project, site.pages, first)
+        self.generated.clear()
+        self.generated.update(page.path for page in site.pages)
         # Pages written ahead of this build go into it too: the search index
         # and everything else a build writes besides the page.
         self.changed = {*synced.written, *synced.removed, *self.early}

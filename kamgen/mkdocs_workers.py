@@ -11,8 +11,9 @@ it hands MkDocs an empty page to convert and puts the kept conversion in
 its place; what was logged is logged again, so a strict build still fails
 on a broken link.
 
-It only steps in where that changes nothing: a fresh build, and no plugin
-but MkDocs' and kamgen's own reading the Markdown on the way. The pages are
+It only steps in where that changes nothing: no plugin but MkDocs' and
+kamgen's own reading the Markdown on the way; in a dirty build (the
+preview's), only for the pages MkDocs is about to build. The pages are
 the same either way (``tests/test_build_shortcuts.py``). It relies on what
 ``Page.render`` sets in MkDocs 1.6, the last 1.x release.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +40,8 @@ if TYPE_CHECKING:
 
 CONVERTED = "kamgen/converted"
 # Plugins known not to read or change the Markdown of a page on the way:
-# MkDocs' and Material's search and kamgen's own build plugins.
-_HARMLESS = ("search", "material/search")
+# MkDocs' and Material's search, kamgen's preview plugin and its own build plugins.
+_HARMLESS = ("search", "material/search", "kamgen")
 
 
 @dataclass
@@ -70,8 +72,11 @@ class _NoOptions(Config):  # type: ignore[no-untyped-call]
 class Converted(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     """Generated pages converted ahead, on every core; see the module."""
 
-    def __init__(self, generated: frozenset[str], html_blocks: BasePlugin[Any], say: Say) -> None:
-        self.generated = generated
+    def __init__(
+        self, generated: AbstractSet[str], html_blocks: BasePlugin[Any], say: Say, *, dirty: bool = False
+    ) -> None:
+        self.generated = generated  # read at each build: the preview's set changes
+        self.dirty = dirty  # a dirty build (the preview's) converts only the pages it builds
         self.html_blocks = html_blocks
         self.say = say
         self.done: dict[str, Conversion] = {}
@@ -81,7 +86,11 @@ class Converted(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # after every other plugin has settled the files
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        todo = [f for f in files.documentation_pages() if f.src_uri in self.generated]
+        todo = [
+            f
+            for f in files.documentation_pages()
+            if f.src_uri in self.generated and (not self.dirty or f.is_modified())
+        ]
         if not _only_known_plugins(config) or workers.workers(len(todo)) < 2:
             return nav
         self._config, self._files = config, files

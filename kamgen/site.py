@@ -16,6 +16,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from html import unescape
 from importlib import resources
@@ -343,11 +344,7 @@ def run_mkdocs(config_file: Path, say: Say = _silent, generated: frozenset[str] 
         as_markup(cfg)
         cfg.plugins[STAGES] = Stages(say)
         cfg.plugins[DRAWINGS] = Drawings()
-        cfg.plugins[COMPACT] = Compact()
-        blocks = HtmlBlocks(generated)
-        cfg.plugins[HTML_BLOCKS] = blocks
-        cfg.plugins[CONVERTED] = Converted(generated, blocks, say)
-        add_search_view(cfg.plugins)
+        add_build_plugins(cfg.plugins, generated, say)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build.build(cfg)
@@ -355,6 +352,18 @@ def run_mkdocs(config_file: Path, say: Say = _silent, generated: frozenset[str] 
             cfg.plugins.on_shutdown()
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
         raise BuildError(str(exc)) from exc
+
+
+def add_build_plugins(plugins: Any, generated: AbstractSet[str], say: Say, *, dirty: bool = False) -> None:
+    """kamgen's shortcuts through MkDocs, for the pages in ``generated``: HTML
+    tables around Markdown, Markdown converted on every core, search reading
+    only what it indexes, compact pages. ``build`` and ``serve`` both add
+    them, so that the preview shows what the build writes."""
+    blocks = HtmlBlocks(generated)
+    plugins[HTML_BLOCKS] = blocks
+    plugins[CONVERTED] = Converted(generated, blocks, say, dirty=dirty)
+    add_search_view(plugins)
+    plugins[COMPACT] = Compact()
 
 
 def as_markup(cfg: Any) -> None:
@@ -520,7 +529,7 @@ class HtmlBlocks(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     without fenced code (where "<table" may be text), are treated.
     """
 
-    def __init__(self, generated: frozenset[str]) -> None:
+    def __init__(self, generated: AbstractSet[str]) -> None:
         self.generated = generated
         self.nonce = secrets.token_hex(6)
         self.held: dict[str, list[str]] = {}  # the page's tables, by its file
