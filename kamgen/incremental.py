@@ -13,12 +13,11 @@ processes when there are many. Either way the result is the one
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kamgen import workers
 from kamgen.cache import Store, code_fingerprint, digest
 from kamgen.limits import Limits
 from kamgen.loader import read_text
@@ -109,14 +108,6 @@ def _named(project: Project, path: Path, limits: Limits, scope: str) -> tuple[st
     return text, digest(scope, project.display(path), text) if text is not None else None
 
 
-def default_jobs() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def check(
     project: Project,
     paths: Sequence[Path] | None = None,
@@ -196,33 +187,15 @@ def _scope(settings: Settings | None, per_account: PerAccount | None) -> str:
     return digest(code_fingerprint(), loaded, extra)
 
 
-_FORKED: _Job | None = None  # the job forked workers inherit
-
-
-def _in_worker(i: int) -> tuple[_Checked, str | None]:
-    assert _FORKED is not None
-    return _FORKED.work_out(i)
-
-
 def _work_out(job: _Job, jobs: int) -> list[tuple[_Checked, str | None]]:
     """Every file of ``job`` worked out: by forked processes when there are
     enough files and cores (they inherit the job instead of receiving it),
-    else here."""
+    else here. A file a worker failed on is worked out here, where its error
+    is raised as it would be without workers."""
     count = len(job.todo)
     jobs = min(jobs, count // (PARALLEL_FROM // 2) or 1)
-    if jobs < 2 or count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [job.work_out(i) for i in range(count)]
-    global _FORKED
-    _FORKED = job
-    try:
-        try:
-            pool = multiprocessing.get_context("fork").Pool(jobs)
-        except OSError:  # no semaphores here (some containers): one process it is
-            return [job.work_out(i) for i in range(count)]
-        with pool:
-            return pool.map(_in_worker, range(count), chunksize=max(1, count // (jobs * 32)))
-    finally:
-        _FORKED = None
+    done = workers.fork_map(job.work_out, range(count), processes=jobs, least=PARALLEL_FROM, chunks=32)
+    return [outcome if outcome is not None else job.work_out(i) for i, outcome in enumerate(done)]
 
 
 def _encoded(outcome: _Checked) -> dict[str, object]:

@@ -42,24 +42,36 @@ def _threads() -> int:
     return threading.active_count()
 
 
-def workers(items: int) -> int:
-    """How many processes work ``items`` items: 1 means here, alone."""
-    wanted = os.environ.get(ENV, "").strip()
-    # Asked for a number, it is used even beyond the cores (to test on one).
-    count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else cores()
+def workers(items: int, processes: int | None = None, least: int = MIN_ITEMS) -> int:
+    """How many processes work ``items`` items: 1 means here, alone.
+    ``processes`` is what the caller was asked for (``validate -j``), else
+    ``KAMGEN_WORKERS``, else one per core; below ``least`` items, one."""
+    if processes is None:
+        wanted = os.environ.get(ENV, "").strip()
+        # Asked for a number, it is used even beyond the cores (to test on one).
+        processes = int(wanted) if wanted.isdigit() and int(wanted) > 0 else cores()
     if (
-        count < 2
-        or items < MIN_ITEMS
+        processes < 2
+        or items < least
         or "fork" not in multiprocessing.get_all_start_methods()
         or _threads() > 1
     ):
         return 1
-    return min(count, items)
+    return min(processes, items)
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R | None]:
-    """``func`` of each item, in order; None where a worker failed."""
-    count = workers(len(items))
+def fork_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    processes: int | None = None,
+    least: int = MIN_ITEMS,
+    chunks: int = 8,
+) -> Iterator[R | None]:
+    """``func`` of each item, in order; None where a worker failed. Each
+    worker takes about ``chunks`` slices of the items in turn, so that none
+    waits long for the last one; see :func:`workers` for the others."""
+    count = workers(len(items), processes, least)
     if count == 1:
         yield from map(func, items)
         return
@@ -77,7 +89,7 @@ def fork_map(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R | None]:
             yield from map(func, items)
             return
         with pool:
-            yield from pool.imap(_work, range(len(items)), chunksize=max(1, len(items) // (count * 8)))
+            yield from pool.imap(_work, range(len(items)), chunksize=max(1, len(items) // (count * chunks)))
     finally:
         _job = None
         if first_freeze:

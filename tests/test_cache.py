@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench import portfolio
-from kamgen import app, incremental
+from kamgen import app, incremental, workers
 from kamgen.cache import Store
 from kamgen.project import Project
 from tests import git_helpers
@@ -210,6 +210,7 @@ def test_files_worked_out_by_several_processes_give_the_same_problems(
 ) -> None:
     expected = app.validate(Project(broken), health_on=portfolio.TODAY, cache=False, jobs=1)
     monkeypatch.setattr(incremental, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(workers, "_threads", lambda: 1)  # threads earlier tests left do not count
     forked = app.validate(Project(broken), health_on=portfolio.TODAY, cache=False, jobs=3)
     assert forked.problems == expected.problems and forked.accounts == expected.accounts
     valid = Project(broken)
@@ -233,6 +234,7 @@ def test_forked_workers_store_the_entries_one_process_stores(
     assert len(written) == len(readable)
     shutil.rmtree(broken / ".kamgen")
     monkeypatch.setattr(incremental, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(workers, "_threads", lambda: 1)  # threads earlier tests left do not count
     forked = app.validate(project, health_on=portfolio.TODAY, jobs=3)
     assert forked.problems == alone.problems
     assert {entry.name: entry.read_bytes() for entry in entries(broken)} == written

@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kamgen import changes, codes, languages, messages, snapshots
+from kamgen import changes, codes, languages, messages, snapshots, workers
 from kamgen.analytics import assess
 from kamgen.cache import CACHE_DIR, Store
-from kamgen.incremental import PerAccount, check, default_jobs
+from kamgen.incremental import PerAccount, check
 from kamgen.labels import Labels
 from kamgen.loader import load_file
 from kamgen.model import AccountRecord, Portfolio
@@ -61,7 +61,7 @@ def validate(
             health = PerAccount(f"health {day.isoformat()}", lambda r, s: _record_health(r, s, day))
         planted = committed_cache(project)
         store = Store(project.work_dir / CACHE_DIR) if cache and planted is None else None
-        result = check(project, paths, per_account=health, store=store, jobs=jobs or default_jobs())
+        result = check(project, paths, per_account=health, store=store, jobs=jobs or workers.cores())
         if planted is not None:
             result.problems = sort_problems([*result.problems, planted])
         return result
